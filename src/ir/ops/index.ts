@@ -1,0 +1,48 @@
+import type { OpDef } from "../op.js";
+import { Abs } from "./abs.js";
+import { Add } from "./add.js";
+import { Cast } from "./cast.js";
+import { Concat } from "./concat.js";
+import { Constant } from "./constant.js";
+import { Cos } from "./cos.js";
+import { Div } from "./div.js";
+import { Elu } from "./elu.js";
+import { Equal } from "./equal.js";
+import { Exp } from "./exp.js";
+import { Expand } from "./expand.js";
+import { Flatten } from "./flatten.js";
+import { Gemm } from "./gemm.js";
+import { Greater } from "./greater.js";
+import { Identity } from "./identity.js";
+import { LeakyRelu } from "./leaky-relu.js";
+import { Less } from "./less.js";
+import { Log } from "./log.js";
+import { LogSoftmax } from "./log-softmax.js";
+import { MatMul } from "./matmul.js";
+import { Max } from "./max.js";
+import { Min } from "./min.js";
+import { Mul } from "./mul.js";
+import { Neg } from "./neg.js";
+import { Pow } from "./pow.js";
+import { ReduceMax } from "./reduce-max.js";
+import { ReduceMean } from "./reduce-mean.js";
+import { ReduceSum } from "./reduce-sum.js";
+import { Relu } from "./relu.js";
+import { Reshape } from "./reshape.js";
+import { Sigmoid } from "./sigmoid.js";
+import { Sign } from "./sign.js";
+import { Sin } from "./sin.js";
+import { Slice } from "./slice.js";
+import { Softmax } from "./softmax.js";
+import { Softplus } from "./softplus.js";
+import { Sqrt } from "./sqrt.js";
+import { Sub } from "./sub.js";
+import { Tanh } from "./tanh.js";
+import { Transpose } from "./transpose.js";
+import { Where } from "./where.js";
+
+export const ALL_OPS: readonly OpDef[] = [
+  Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Exp, Expand, Flatten, Gemm, Greater, Identity,
+  LeakyRelu, Less, Log, LogSoftmax, MatMul, Max, Min, Mul, Neg, Pow, ReduceMax, ReduceMean, ReduceSum,
+  Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where
+];

@@ -1,0 +1,24 @@
+import { inferBinaryFloat, mapBinary } from "../kernels.js";
+import { defineOp } from "../op.js";
+
+/** Binary Max (ONNX's Max is variadic; the builder folds longer lists). Ties send the adjoint to the first operand. */
+export const Max = defineOp({
+  name: "Max",
+  minInputs: 2,
+  maxInputs: 2,
+  infer: inferBinaryFloat,
+  eval: ([a, b], _attrs, type) => mapBinary(a!, b!, type, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x >= y ? x : y)),
+  nonSmooth: "at ties max(a, b) is differentiated as a",
+  vjp: (g, { inputs: [a, b], needs }, gy) => {
+    const takeA = g.less(a!, b!);
+    return [
+      needs[0] ? g.unbroadcast(g.where(takeA, 0, gy), a!.shape) : null,
+      needs[1] ? g.unbroadcast(g.where(takeA, gy, 0), b!.shape) : null
+    ];
+  },
+  jvp: (g, { inputs: [a, b], output }, [da, db]) => {
+    if (!da && !db) return null;
+    const bWins = g.less(a!, b!);
+    return g.where(bWins, db ?? g.zerosLike(output), da ?? g.zerosLike(output));
+  }
+});

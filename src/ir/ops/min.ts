@@ -1,0 +1,24 @@
+import { inferBinaryFloat, mapBinary } from "../kernels.js";
+import { defineOp } from "../op.js";
+
+/** Binary Min (ONNX's Min is variadic; the builder folds longer lists). Ties send the adjoint to the first operand. */
+export const Min = defineOp({
+  name: "Min",
+  minInputs: 2,
+  maxInputs: 2,
+  infer: inferBinaryFloat,
+  eval: ([a, b], _attrs, type) => mapBinary(a!, b!, type, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x <= y ? x : y)),
+  nonSmooth: "at ties min(a, b) is differentiated as a",
+  vjp: (g, { inputs: [a, b], needs }, gy) => {
+    const bWins = g.greater(a!, b!);
+    return [
+      needs[0] ? g.unbroadcast(g.where(bWins, 0, gy), a!.shape) : null,
+      needs[1] ? g.unbroadcast(g.where(bWins, gy, 0), b!.shape) : null
+    ];
+  },
+  jvp: (g, { inputs: [a, b], output }, [da, db]) => {
+    if (!da && !db) return null;
+    const bWins = g.greater(a!, b!);
+    return g.where(bWins, db ?? g.zerosLike(output), da ?? g.zerosLike(output));
+  }
+});

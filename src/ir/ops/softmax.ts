@@ -1,0 +1,34 @@
+import { normAxis } from "../shape.js";
+import { inferUnaryFloat, laneKernel } from "../kernels.js";
+import { attrNum, defineOp } from "../op.js";
+
+export function softmaxLane(lane: Float64Array): void {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const v of lane) if (v > m) m = v;
+  let s = 0;
+  for (let i = 0; i < lane.length; i++) s += lane[i] = Math.exp(lane[i]! - m);
+  for (let i = 0; i < lane.length; i++) lane[i]! /= s;
+}
+
+/** opset 13+ semantics: normalised along one axis (default -1). Its Jacobian is symmetric, so one rule serves both modes. */
+export const Softmax = defineOp({
+  name: "Softmax",
+  minInputs: 1,
+  maxInputs: 1,
+  defaults: { axis: -1 },
+  onnx: { attrs: { axis: "int" } },
+  infer: (types, attrs) => {
+    normAxis(attrNum(attrs, "axis"), types[0]!.shape.length, "Softmax axis");
+    return inferUnaryFloat(types);
+  },
+  eval: ([x], attrs, type) => laneKernel(x!, normAxis(attrNum(attrs, "axis"), x!.shape.length), type, softmaxLane),
+  vjp: (g, { output: y, attrs }, gy) => {
+    const axis = normAxis(attrNum(attrs, "axis"), y.rank);
+    return [g.mul(y, g.sub(gy, g.reduceSum(g.mul(gy, y), [axis], true)))];
+  },
+  jvp: (g, { output: y, attrs }, [dx]) => {
+    if (!dx) return null;
+    const axis = normAxis(attrNum(attrs, "axis"), y.rank);
+    return g.mul(y, g.sub(dx, g.reduceSum(g.mul(dx, y), [axis], true)));
+  }
+});
