@@ -187,6 +187,7 @@ export class GraphBuilder {
   tanh(x: Value): Value { return this.op("Tanh", [x]); }
   softplus(x: Value): Value { return this.op("Softplus", [x]); }
   elu(x: Value, alpha = 1): Value { return this.op("Elu", [x], { alpha }); }
+  erf(x: Value): Value { return this.op("Erf", [x]); }
   identity(x: Value): Value { return this.op("Identity", [x]); }
   cast(x: Value, to: DType): Value { return x.dtype === to ? x : this.op("Cast", [x], { to }); }
   square(x: Value): Value { return this.mul(x, x); }

@@ -8,6 +8,7 @@ import { Cos } from "./cos.js";
 import { Div } from "./div.js";
 import { Elu } from "./elu.js";
 import { Equal } from "./equal.js";
+import { Erf } from "./erf.js";
 import { Exp } from "./exp.js";
 import { Expand } from "./expand.js";
 import { Flatten } from "./flatten.js";
@@ -42,7 +43,7 @@ import { Transpose } from "./transpose.js";
 import { Where } from "./where.js";
 
 export const ALL_OPS: readonly OpDef[] = [
-  Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Exp, Expand, Flatten, Gemm, Greater, Identity,
+  Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
   LeakyRelu, Less, Log, LogSoftmax, MatMul, Max, Min, Mul, Neg, Pow, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where
 ];

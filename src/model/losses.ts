@@ -1,0 +1,99 @@
+import type { GraphBuilder, Value } from "../ir/builder.js";
+import { tensor, type Tensor } from "../ir/tensor.js";
+import { UserError } from "../util/errors.js";
+import type { Dataset } from "./datasets/dataset.js";
+import type { ModelSpec } from "./spec.js";
+
+/**
+ * The targets as the loss consumes them: regression targets n×k, one-hot n×C for cross-entropy,
+ * {0,1} n×1 for bce and ±1 n×1 for hinge. Checked against the network's output size.
+ */
+export function prepareTargets(spec: ModelSpec, ds: Dataset, dtype: "float32" | "float64" = "float64"): Tensor {
+  const k = spec.model.layers[spec.model.layers.length - 1]!;
+  const n = ds.n;
+  const labels = (): Float64Array => {
+    if (ds.outputDim !== 1) throw new UserError(`loss ${spec.loss} needs one class label per sample, the data has ${ds.outputDim} values per sample`);
+    ds.y.forEach((v, i) => {
+      if (!Number.isInteger(v)) throw new UserError(`loss ${spec.loss} needs integer class labels; sample ${i} has label ${v}`);
+    });
+    return ds.y;
+  };
+  switch (spec.loss) {
+    case "sse_half":
+    case "mse":
+    case "mae":
+      if (ds.outputDim !== k) throw new UserError(`model.layers ends with ${k} output(s) but the data has ${ds.outputDim} target(s) per sample`);
+      return tensor([n, k], ds.y, dtype);
+    case "cross_entropy": {
+      if (k < 2) throw new UserError("loss cross_entropy needs at least 2 outputs (one logit per class); use bce for one logit");
+      if (ds.outputDim === k && ds.task === "regression") {
+        // already one-hot (or soft labels): rows must be probability vectors
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let c = 0; c < k; c++) s += ds.y[i * k + c]!;
+          if (Math.abs(s - 1) > 1e-9) throw new UserError(`cross_entropy targets in row ${i} sum to ${s}, not 1`);
+        }
+        return tensor([n, k], ds.y, dtype);
+      }
+      const y = labels();
+      const oh = new Float64Array(n * k);
+      y.forEach((c, i) => {
+        if (c < 0 || c >= k) throw new UserError(`sample ${i} has class ${c}, but the model has ${k} outputs (classes 0..${k - 1})`);
+        oh[i * k + c] = 1;
+      });
+      return tensor([n, k], oh, dtype);
+    }
+    case "bce":
+    case "hinge": {
+      if (k !== 1) throw new UserError(`loss ${spec.loss} is binary: model.layers must end with 1 output, not ${k}`);
+      const y = labels();
+      const t = new Float64Array(n);
+      y.forEach((v, i) => {
+        const ok = spec.loss === "bce" ? v === 0 || v === 1 : v === 0 || v === 1 || v === -1;
+        if (!ok) throw new UserError(`loss ${spec.loss} needs labels ${spec.loss === "bce" ? "0/1" : "0/1 or -1/+1"}; sample ${i} has ${v}`);
+        t[i] = spec.loss === "hinge" ? (v === 1 ? 1 : -1) : v;
+      });
+      return tensor([n, 1], t, dtype);
+    }
+  }
+}
+
+/** The data term of the loss, from network outputs `out` (n×k) and prepared targets. */
+export function dataLoss(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value): Value {
+  switch (spec.loss) {
+    case "sse_half": {
+      const e = g.sub(out, target);
+      return g.mul(0.5, g.reduceSum(g.mul(e, e)));
+    }
+    case "mse": {
+      const e = g.sub(out, target);
+      return g.reduceMean(g.mul(e, e));
+    }
+    case "mae":
+      return g.reduceMean(g.abs(g.sub(out, target)));
+    case "cross_entropy":
+      return g.neg(g.reduceMean(g.reduceSum(g.mul(target, g.logSoftmax(out, 1)), [1])));
+    case "bce":
+      // softplus(z) - y z: log(1 + e^z) - y z is the logistic loss without overflow
+      return g.reduceMean(g.sub(g.softplus(out), g.mul(target, out)));
+    case "hinge":
+      return g.reduceMean(g.relu(g.sub(1, g.mul(target, out))));
+  }
+}
+
+/** Fraction of samples classified correctly, inside the graph (null for regression losses). */
+export function accuracy(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value): Value | null {
+  switch (spec.loss) {
+    case "cross_entropy": {
+      // the true class's logit equals the max logit (ties count as correct; they have measure zero)
+      const trueLogit = g.reduceSum(g.mul(target, out), [1]);
+      return g.reduceMean(g.cast(g.equal(trueLogit, g.reduceMax(out, [1])), out.dtype));
+    }
+    case "bce":
+      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0.5)), out.dtype));
+    case "hinge":
+      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0)), out.dtype));
+    default:
+      return null;
+  }
+}

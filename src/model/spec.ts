@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { UserError } from "../util/errors.js";
+
+export const ACTIVATIONS = ["linear", "relu", "leaky_relu", "abs", "sigmoid", "tanh", "softplus", "elu", "gelu", "silu"] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+export const LOSSES = ["sse_half", "mse", "mae", "cross_entropy", "bce", "hinge"] as const;
+export type LossName = (typeof LOSSES)[number];
+
+const activation = z.enum(ACTIVATIONS);
+const matrix = z.array(z.array(z.number().finite()).min(1)).min(1);
+
+const inlineData = z.object({ x: matrix, y: z.union([matrix, z.array(z.number().finite()).min(1)]) }).strict();
+const fileData = z
+  .object({
+    x: z.string().min(1),
+    y: z.string().min(1),
+    task: z.enum(["regression", "classification"]).optional()
+  })
+  .strict();
+const builtinData = z
+  .object({
+    name: z.string().min(1),
+    n: z.number().int().positive().optional(),
+    noise: z.number().nonnegative().optional(),
+    seed: z.number().int().optional(),
+    classes: z.number().int().min(2).optional()
+  })
+  .strict();
+
+export const modelSpecSchema = z
+  .object({
+    model: z
+      .object({
+        type: z.literal("mlp"),
+        layers: z.array(z.number().int().positive()).min(2, "needs at least an input and an output size"),
+        activation: z.union([activation, z.array(activation)]).default("relu"),
+        outputActivation: activation.default("linear"),
+        bias: z.boolean().default(true),
+        leakyReluAlpha: z.number().positive().default(0.01),
+        eluAlpha: z.number().positive().default(1)
+      })
+      .strict(),
+    loss: z.enum(LOSSES),
+    l2: z.number().nonnegative().default(0),
+    data: z.union([z.string().min(1), inlineData, fileData, builtinData])
+  })
+  .strict();
+
+export type ModelSpec = z.output<typeof modelSpecSchema>;
+export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+export type DataSpec = ModelSpec["data"];
+
+/** Validate a parsed JSON value as a model spec; errors name the field (`model.layers[1]: ...`). */
+export function parseModelSpec(raw: unknown, where = "spec"): ModelSpec {
+  const r = modelSpecSchema.safeParse(raw);
+  if (!r.success) {
+    const msgs = r.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new UserError(`invalid model ${where}:\n  ${msgs.join("\n  ")}`);
+  }
+  const spec = r.data;
+  const hidden = spec.model.layers.length - 2;
+  if (Array.isArray(spec.model.activation) && spec.model.activation.length !== hidden) {
+    throw new UserError(
+      `invalid model ${where}: model.activation lists ${spec.model.activation.length} activations but the network has ${hidden} hidden layer(s)`
+    );
+  }
+  return spec;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
+}
+
+export function hiddenActivations(spec: ModelSpec): ActivationName[] {
+  const hidden = spec.model.layers.length - 2;
+  const a = spec.model.activation;
+  return Array.isArray(a) ? [...a] : Array.from({ length: hidden }, () => a);
+}
