@@ -20,6 +20,8 @@ export interface OnnxLowering {
    */
   readonly decompose?: {
     readonly dtypes: readonly DType[];
+    /** Extra condition on the attributes (default: always, for the listed dtypes). */
+    when?(attrs: Attrs): boolean;
     rewrite(g: GraphBuilder, inputs: readonly Value[], attrs: Attrs): Value;
   };
 }

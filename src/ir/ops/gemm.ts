@@ -28,7 +28,22 @@ export const Gemm = defineOp({
   minInputs: 2,
   maxInputs: 3,
   defaults: { alpha: 1, beta: 1, transA: 0, transB: 0 },
-  onnx: { attrs: { alpha: "float", beta: "float", transA: "int", transB: "int" } },
+  onnx: {
+    attrs: { alpha: "float", beta: "float", transA: "int", transB: "int" },
+    // alpha/beta are 32-bit FLOAT attributes in ONNX: spell Gemm out when they are not exact in float32.
+    decompose: {
+      dtypes: ["float64"],
+      when: (attrs) => {
+        const o = opts(attrs);
+        return Math.fround(o.alpha) !== o.alpha || Math.fround(o.beta) !== o.beta;
+      },
+      rewrite: (g, [a, b, c], attrs) => {
+        const o = opts(attrs);
+        const ab = scale(g, g.matmul(t2(g, a!, o.transA), t2(g, b!, o.transB)), o.alpha);
+        return c ? g.add(ab, scale(g, c, o.beta)) : ab;
+      }
+    }
+  },
   infer: (types, attrs) => {
     const dtype = sameDType(types);
     requireFloat("Gemm", types[0]!);

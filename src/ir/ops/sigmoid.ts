@@ -10,5 +10,17 @@ export function sigmoid(x: number): number {
 export const Sigmoid = unaryFloatOp({
   name: "Sigmoid",
   f: sigmoid,
-  derivative: (g, { output: y }, gy) => g.mul(gy, g.mul(y, g.sub(1, y)))
+  derivative: (g, { output: y }, gy) => g.mul(gy, g.mul(y, g.sub(1, y))),
+  onnx: {
+    // onnxruntime's float64 Sigmoid is accurate only in absolute terms (Sigmoid(-40) = 0 exactly);
+    // with e = exp(-|x|) both tails keep full relative precision.
+    decompose: {
+      dtypes: ["float64"],
+      rewrite: (g, [x]) => {
+        const e = g.exp(g.neg(g.abs(x!)));
+        const r = g.div(1, g.add(1, e));
+        return g.where(g.less(x!, 0), g.mul(e, r), r);
+      }
+    }
+  }
 });
