@@ -1,0 +1,15 @@
+export type { Dataset, DatasetOptions } from "./dataset.js";
+export { assertValidDataset, MAX_SAMPLES } from "./dataset.js";
+export { makeSeedDataset } from "./seed.js";
+export { makeXor } from "./xor.js";
+export { makeCircles } from "./circles.js";
+export { makeMoons } from "./moons.js";
+export { makeSpirals } from "./spirals.js";
+export { makeBlobs, blobCenters, type BlobsOptions } from "./blobs.js";
+export { makeRegression1d, regression1dTarget } from "./regression1d.js";
+export { makeRegression2d, regression2dTarget } from "./regression2d.js";
+export { makeIris } from "./iris.js";
+export { makeMnist, type MnistOptions, MNIST_PIXELS, MNIST_SAMPLES } from "./mnist.js";
+export { trainTestSplit, splitByIndex, subsetDataset, type Split, type TrainTestSplitOptions } from "./split.js";
+export { listDatasets, loadDataset, type DatasetInfo, type LoadDatasetOptions } from "./registry.js";
+export { datasetFromFiles, datasetFromArrays, type DatasetFromFilesOptions } from "./from-files.js";
