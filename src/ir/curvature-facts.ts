@@ -307,10 +307,38 @@ export const WHERE_FACTS: CurvatureFacts = {
   }
 };
 
-/** Comparisons and sign(): piecewise constant in their arguments, so not DCP unless constant. */
-export const STEP_FACTS: CurvatureFacts = {
-  atom: ({ args }) => ({ atom: "step", curvature: "unknown", sign: "nonneg", monotonicity: args.map(() => "none" as const), note: "a step function of the variable" })
-};
+/** Comparisons (bool 0/1) and sign(): piecewise constant in their arguments, so not DCP unless constant. */
+export function stepFacts(atom: string, sign: Sign | "same"): CurvatureFacts {
+  return {
+    atom: ({ args }) => ({
+      atom,
+      curvature: "unknown",
+      sign: sign === "same" ? argSign(args[0]!) : sign,
+      monotonicity: args.map(() => "none" as const),
+      note: `${atom} is a step function of its argument`
+    })
+  };
+}
+
+export const STEP_FACTS: CurvatureFacts = stepFacts("comparison", "nonneg");
+
+export const SUB_FACTS: CurvatureFacts = fixedFactsPerArg("subtract", "affine", ["increasing", "decreasing"], ([a, b]) => addSign(a!, negSign(b!)));
+export const NEG_FACTS: CurvatureFacts = fixedFacts("negate", "affine", "decreasing", ([a]) => negSign(a!));
+
+function maxSign(signs: readonly Sign[]): Sign {
+  if (signs.some((s) => s === "positive")) return "positive";
+  if (signs.some(isNonneg)) return signs.every((s) => s === "zero") ? "zero" : "nonneg";
+  if (signs.every((s) => s === "negative")) return "negative";
+  return signs.every(isNonpos) ? "nonpos" : "unknown";
+}
+
+export const MAX_FACTS: CurvatureFacts = fixedFacts("max", "convex", "increasing", maxSign);
+export const MIN_FACTS: CurvatureFacts = fixedFacts("min", "concave", "increasing", (s) => negSign(maxSign(s.map(negSign))));
+export const REDUCE_MAX_FACTS: CurvatureFacts = fixedFacts("max over axes", "convex", "increasing", (s) => maxSign(s));
+
+export function fixedFactsPerArg(atom: string, curvature: AtomCurvature, monotonicity: readonly Monotonicity[], sign: (args: readonly Sign[]) => Sign): CurvatureFacts {
+  return { atom: ({ args }) => ({ atom, curvature, sign: sign(args.map(argSign)), monotonicity }) };
+}
 
 function describeConst(a: ArgInfo): string {
   const v = scalarValue(a);

@@ -2,6 +2,9 @@ import type { DType } from "./dtype.js";
 import type { Attrs, AttrValue, ValueType } from "./graph.js";
 import type { Tensor } from "./tensor.js";
 import type { GraphBuilder, Value } from "./builder.js";
+import type { CurvatureFacts } from "./curvature-facts.js";
+import type { ExactTensor } from "./exact-tensor.js";
+import type { IntervalTensor } from "./interval-tensor.js";
 
 /** How an attribute is written to ONNX (ONNX distinguishes INT from FLOAT attributes strictly). */
 export type OnnxAttrKind = "int" | "float" | "ints" | "floats" | "string" | "tensor";
@@ -60,6 +63,16 @@ export interface OpDef {
   /** Convention used at points where the op is not differentiable, stated for users. */
   readonly nonSmooth?: string;
   readonly onnx?: OnnxLowering;
+  /** DCP facts: curvature, sign and monotonicity of the op as an atom (see curvature-facts.ts). */
+  readonly curvature?: CurvatureFacts;
+  /**
+   * Exact kernel over rationals, present only where the op is a rational function of its inputs
+   * (piecewise-linear or polynomial ops, comparisons, data movement). Throws NotExactError when a
+   * particular input has no rational result (a non-integer exponent).
+   */
+  exact?(inputs: readonly ExactTensor[], attrs: Attrs, out: ValueType): ExactTensor;
+  /** Interval kernel: an outward-rounded enclosure of the op over boxes of inputs (every op has one). */
+  interval?(inputs: readonly IntervalTensor[], attrs: Attrs, out: ValueType): IntervalTensor;
 }
 
 export function defineOp(def: OpDef): OpDef {

@@ -2,10 +2,10 @@
  * Write a plot to disk as SVG or PNG, chosen by the file extension. The bytes go to a sibling temp
  * file that is renamed into place, so a crash or a failed render never leaves a half-written plot.
  */
-import { rename, unlink, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { svgToPng, type PngOptions } from "./png.js";
 import { UserError } from "../util/errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 
 export type PlotFormat = "svg" | "png";
 
@@ -21,14 +21,6 @@ export function plotFormatFor(path: string): PlotFormat {
 export async function writePlot(path: string, svg: string, options: PngOptions = {}): Promise<void> {
   const format = plotFormatFor(path);
   // Render before touching the disk: a rendering failure then leaves nothing behind.
-  const bytes = format === "png" ? svgToPng(svg, options) : new TextEncoder().encode(svg);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new UserError(`cannot write plot ${path}: ${reason}`);
-  }
+  const bytes = format === "png" ? svgToPng(svg, options) : svg;
+  writeFileAtomic(path, bytes);
 }

@@ -1,9 +1,14 @@
 import { ShapeError, fmtShape, normAxis, sizeOf } from "../shape.js";
 import { sameDType } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 export const Concat = defineOp({
   name: "Concat",
+  ...layoutKernels((): OpDef["eval"] => Concat.eval),
+  curvature: linearFacts("concat"),
   minInputs: 1,
   maxInputs: Number.POSITIVE_INFINITY,
   onnx: { attrs: { axis: "int" } },

@@ -1,4 +1,6 @@
 import { unaryFloatOp } from "./unary-float-op.js";
+import { sCurveFacts } from "../curvature-facts.js";
+import { iv } from "../interval-tensor.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
@@ -44,7 +46,9 @@ function erfcLarge(x: number): number {
 
 export const Erf = unaryFloatOp({
   name: "Erf",
+  curvature: sCurveFacts("erf", "same"),
   f: erf,
+  interval: (x) => iv.erf(x),
   derivative: (g, { inputs: [x] }, gy) => g.mul(gy, g.mul(TWO_OVER_SQRT_PI, g.exp(g.neg(g.mul(x!, x!))))),
   onnx: {
     // onnxruntime's CPU provider has no float64 Erf; evaluating it in float32 costs ~1e-7 relative accuracy.

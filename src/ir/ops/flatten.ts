@@ -1,8 +1,13 @@
 import { normAxis, sizeOf } from "../shape.js";
 import { attrNum, defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 export const Flatten = defineOp({
   name: "Flatten",
+  ...layoutKernels((): OpDef["eval"] => Flatten.eval),
+  curvature: linearFacts("flatten"),
   minInputs: 1,
   maxInputs: 1,
   defaults: { axis: 1 },

@@ -4,6 +4,10 @@ import { ShapeError, broadcastShapes, fmtShape } from "../shape.js";
 import { mapBinary, matmulKernel, requireFloat, sameDType, transposeKernel } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
 import type { Tensor } from "../tensor.js";
+import { GEMM_FACTS } from "../curvature-facts.js";
+import { Rational } from "../../num/rational.js";
+import { exactBinary, exactMatmul, exactTranspose2d, exactUnary } from "../exact-tensor.js";
+import { intervalBinary, intervalMatmul, intervalTranspose2d, intervalUnary, iv } from "../interval-tensor.js";
 
 function t2(g: GraphBuilder, v: Value, on: boolean): Value {
   return on ? g.transpose(v, [1, 0]) : v;
@@ -25,6 +29,7 @@ function opts(attrs: Attrs) {
 /** Y = alpha * A' B' + beta * C with A' = transA ? Aᵀ : A (2-D only, C broadcast to [M, N]). */
 export const Gemm = defineOp({
   name: "Gemm",
+  curvature: GEMM_FACTS,
   minInputs: 2,
   maxInputs: 3,
   defaults: { alpha: 1, beta: 1, transA: 0, transB: 0 },
@@ -66,6 +71,21 @@ export const Gemm = defineOp({
     const ab = matmulKernel(tr(a!, o.transA), tr(b!, o.transB), type);
     if (!c) return o.alpha === 1 ? ab : mapBinary(ab, ab, type, (x) => o.alpha * x);
     return mapBinary(ab, c, type, (x, y) => o.alpha * x + o.beta * y);
+  },
+  exact: ([a, b, c], attrs, type) => {
+    const o = opts(attrs);
+    const alpha = Rational.fromFloat(o.alpha), beta = Rational.fromFloat(o.beta);
+    const ab = exactMatmul(o.transA ? exactTranspose2d(a!) : a!, o.transB ? exactTranspose2d(b!) : b!);
+    if (!c) return exactUnary((x) => alpha.mul(x))([ab], attrs, type);
+    return exactBinary((x, y) => alpha.mul(x).add(beta.mul(y)))([ab, c], attrs, type);
+  },
+  interval: ([a, b, c], attrs, type) => {
+    const o = opts(attrs);
+    const alpha = iv.point(o.alpha), beta = iv.point(o.beta);
+    const ab = intervalMatmul(o.transA ? intervalTranspose2d(a!) : a!, o.transB ? intervalTranspose2d(b!) : b!);
+    const scaled = o.alpha === 1 ? ab : intervalUnary((x) => iv.mul(alpha, x))([ab], attrs, type);
+    if (!c) return scaled;
+    return intervalBinary((x, y) => iv.add(x, o.beta === 1 ? y : iv.mul(beta, y)))([scaled, c], attrs, type);
   },
   vjp: (g, { inputs: [a, b, c], attrs, needs }, gy) => {
     const o = opts(attrs);

@@ -1,7 +1,12 @@
 import { defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 export const Identity = defineOp({
   name: "Identity",
+  ...layoutKernels((): OpDef["eval"] => Identity.eval),
+  curvature: linearFacts("identity"),
   minInputs: 1,
   maxInputs: 1,
   infer: ([x]) => ({ dtype: x!.dtype, shape: x!.shape }),

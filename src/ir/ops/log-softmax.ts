@@ -1,6 +1,19 @@
 import { normAxis } from "../shape.js";
 import { inferUnaryFloat, laneKernel } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
+import { fixedFacts } from "../curvature-facts.js";
+import { intervalLanes, intervalSum, iv, type Interval } from "../interval-tensor.js";
+
+/**
+ * With s_i = Σ_{j≠i} exp(z_j − z_i), an exact identity; each term is enclosed separately, so the result
+ * is sound (if not tight) on wide boxes and tight at points, and exp never overflows for the largest z_i.
+ */
+function intervalLane(lane: Interval[]): Interval[] {
+  return lane.map((zi, i) => {
+    const s = intervalSum(lane.filter((_, j) => j !== i).map((zj) => iv.exp(iv.sub(zj, zi))));
+    return iv.neg(iv.log1p(s));
+  });
+}
 
 function logSoftmaxLane(lane: Float64Array): void {
   let m = Number.NEGATIVE_INFINITY;
@@ -13,6 +26,7 @@ function logSoftmaxLane(lane: Float64Array): void {
 
 export const LogSoftmax = defineOp({
   name: "LogSoftmax",
+  curvature: fixedFacts("log_softmax (z − logsumexp(z), concave)", "concave", "none", "nonpos"),
   minInputs: 1,
   maxInputs: 1,
   defaults: { axis: -1 },
@@ -21,6 +35,7 @@ export const LogSoftmax = defineOp({
     normAxis(attrNum(attrs, "axis"), types[0]!.shape.length, "LogSoftmax axis");
     return inferUnaryFloat(types);
   },
+  interval: ([x], attrs, type) => intervalLanes(x!, normAxis(attrNum(attrs, "axis"), x!.shape.length), type, intervalLane),
   eval: ([x], attrs, type) => laneKernel(x!, normAxis(attrNum(attrs, "axis"), x!.shape.length), type, logSoftmaxLane),
   vjp: (g, { output: y, attrs }, gy) => {
     const axis = normAxis(attrNum(attrs, "axis"), y.rank);

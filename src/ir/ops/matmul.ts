@@ -1,6 +1,9 @@
 import type { GraphBuilder, Value } from "../builder.js";
 import { matmulKernel, matmulShape, requireFloat, sameDType } from "../kernels.js";
 import { defineOp } from "../op.js";
+import { matmulFacts } from "../curvature-facts.js";
+import { exactMatmul } from "../exact-tensor.js";
+import { intervalMatmul } from "../interval-tensor.js";
 
 function swapLast(g: GraphBuilder, v: Value): Value {
   const perm = v.shape.map((_, i) => i);
@@ -12,6 +15,7 @@ function swapLast(g: GraphBuilder, v: Value): Value {
 /** numpy matmul: batched, broadcasting over leading axes, 1-D operands promoted. */
 export const MatMul = defineOp({
   name: "MatMul",
+  curvature: matmulFacts("matmul"),
   minInputs: 2,
   maxInputs: 2,
   infer: (types) => {
@@ -20,6 +24,8 @@ export const MatMul = defineOp({
     return { dtype, shape: matmulShape(types[0]!.shape, types[1]!.shape) };
   },
   eval: ([a, b], _attrs, type) => matmulKernel(a!, b!, type),
+  exact: ([a, b]) => exactMatmul(a!, b!),
+  interval: ([a, b]) => intervalMatmul(a!, b!),
   vjp: (g, { inputs: [a, b], needs }, gy) => {
     // Promote 1-D operands so both rules are the rank >= 2 ones, then undo the promotion.
     const a2 = a!.rank === 1 ? g.reshape(a!, [1, a!.shape[0]!]) : a!;

@@ -1,12 +1,18 @@
 import { inferBinaryFloat, mapBinary } from "../kernels.js";
 import { defineOp } from "../op.js";
+import { MIN_FACTS } from "../curvature-facts.js";
+import { exactBinary } from "../exact-tensor.js";
+import { intervalBinary, iv } from "../interval-tensor.js";
 
 /** Binary Min (ONNX's Min is variadic; the builder folds longer lists). Ties send the adjoint to the first operand. */
 export const Min = defineOp({
   name: "Min",
+  curvature: MIN_FACTS,
   minInputs: 2,
   maxInputs: 2,
   infer: inferBinaryFloat,
+  exact: exactBinary((x, y) => (x.le(y) ? x : y)),
+  interval: intervalBinary((x, y) => iv.min(x, y)),
   eval: ([a, b], _attrs, type) => mapBinary(a!, b!, type, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x <= y ? x : y)),
   nonSmooth: "at ties min(a, b) is differentiated as a",
   vjp: (g, { inputs: [a, b], needs }, gy) => {

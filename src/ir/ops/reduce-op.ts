@@ -1,8 +1,11 @@
 import type { GraphBuilder, Value } from "../builder.js";
 import type { Attrs, ValueType } from "../graph.js";
 import { reduceAxes, reduceKernel, reducedShape } from "../kernels.js";
+import type { CurvatureFacts } from "../curvature-facts.js";
 import { attrInts, attrNum, defineOp, type OnnxLowering, type OpDef, type RuleContext } from "../op.js";
 import { sizeOf } from "../shape.js";
+import type { ExactKernel } from "../exact-tensor.js";
+import type { IntervalKernel } from "../interval-tensor.js";
 
 export interface ReduceInfo {
   axes: number[];
@@ -37,6 +40,9 @@ export function reduceOp(spec: {
   jvp: (g: GraphBuilder, ctx: RuleContext, dx: Value, info: ReduceInfo) => Value;
   onnx: OnnxLowering;
   nonSmooth?: string;
+  curvature?: CurvatureFacts;
+  exact?: ExactKernel;
+  interval?: IntervalKernel;
 }): OpDef {
   return defineOp({
     name: spec.name,
@@ -45,6 +51,9 @@ export function reduceOp(spec: {
     defaults: { keepdims: 1 },
     onnx: spec.onnx,
     ...(spec.nonSmooth ? { nonSmooth: spec.nonSmooth } : {}),
+    ...(spec.curvature ? { curvature: spec.curvature } : {}),
+    ...(spec.exact ? { exact: spec.exact } : {}),
+    ...(spec.interval ? { interval: spec.interval } : {}),
     infer: ([x], attrs) => {
       const info = reduceInfo(x!, attrs);
       return { dtype: x!.dtype, shape: reducedShape(x!.shape, info.axes, info.keepdims) };

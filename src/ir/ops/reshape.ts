@@ -1,5 +1,8 @@
 import { ShapeError, fmtShape, sizeOf, type Shape } from "../shape.js";
 import { attrInts, defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 /** ONNX Reshape with allowzero = 0: 0 copies the input dimension, one -1 is inferred. */
 export function resolveReshape(input: Shape, target: readonly number[]): number[] {
@@ -20,6 +23,8 @@ export function resolveReshape(input: Shape, target: readonly number[]): number[
 
 export const Reshape = defineOp({
   name: "Reshape",
+  ...layoutKernels((): OpDef["eval"] => Reshape.eval),
+  curvature: linearFacts("reshape"),
   minInputs: 1,
   maxInputs: 1,
   onnx: { attrInputs: ["shape"] },

@@ -1,4 +1,6 @@
 import { unaryFloatOp } from "./unary-float-op.js";
+import { sCurveFacts } from "../curvature-facts.js";
+import { iv } from "../interval-tensor.js";
 
 /** Evaluated in the form that cannot overflow on either side. */
 export function sigmoid(x: number): number {
@@ -9,7 +11,9 @@ export function sigmoid(x: number): number {
 
 export const Sigmoid = unaryFloatOp({
   name: "Sigmoid",
+  curvature: sCurveFacts("sigmoid", "positive"),
   f: sigmoid,
+  interval: (x) => iv.sigmoid(x),
   derivative: (g, { output: y }, gy) => g.mul(gy, g.mul(y, g.sub(1, y))),
   onnx: {
     // onnxruntime's float64 Sigmoid is accurate only in absolute terms (Sigmoid(-40) = 0 exactly);

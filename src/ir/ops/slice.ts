@@ -2,6 +2,9 @@ import type { Value } from "../builder.js";
 import type { Attrs } from "../graph.js";
 import { ShapeError, normAxis, sizeOf, stridesOf, type Shape } from "../shape.js";
 import { attrInts, defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 interface AxisSlice {
   axis: number;
@@ -49,6 +52,8 @@ function outShape(shape: Shape, sl: readonly AxisSlice[]): number[] {
 
 export const Slice = defineOp({
   name: "Slice",
+  ...layoutKernels((): OpDef["eval"] => Slice.eval),
+  curvature: linearFacts("slice"),
   minInputs: 1,
   maxInputs: 1,
   onnx: { attrInputs: ["starts", "ends", "axes", "steps"] },

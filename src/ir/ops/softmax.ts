@@ -1,6 +1,19 @@
 import { normAxis } from "../shape.js";
 import { inferUnaryFloat, laneKernel } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
+import { fixedFacts } from "../curvature-facts.js";
+import { intervalLanes, intervalSum, iv, type Interval } from "../interval-tensor.js";
+
+/**
+ * With s_i = Σ_{j≠i} exp(z_j − z_i), an exact identity; each term is enclosed separately, so the result
+ * is sound (if not tight) on wide boxes and tight at points, and exp never overflows for the largest z_i.
+ */
+function intervalLane(lane: Interval[]): Interval[] {
+  return lane.map((zi, i) => {
+    const s = intervalSum(lane.filter((_, j) => j !== i).map((zj) => iv.exp(iv.sub(zj, zi))));
+    return iv.recip(iv.add(iv.ONE, s));
+  });
+}
 
 export function softmaxLane(lane: Float64Array): void {
   let m = Number.NEGATIVE_INFINITY;
@@ -13,6 +26,7 @@ export function softmaxLane(lane: Float64Array): void {
 /** opset 13+ semantics: normalised along one axis (default -1). Its Jacobian is symmetric, so one rule serves both modes. */
 export const Softmax = defineOp({
   name: "Softmax",
+  curvature: fixedFacts("softmax", "unknown", "none", "positive"),
   minInputs: 1,
   maxInputs: 1,
   defaults: { axis: -1 },
@@ -21,6 +35,7 @@ export const Softmax = defineOp({
     normAxis(attrNum(attrs, "axis"), types[0]!.shape.length, "Softmax axis");
     return inferUnaryFloat(types);
   },
+  interval: ([x], attrs, type) => intervalLanes(x!, normAxis(attrNum(attrs, "axis"), x!.shape.length), type, intervalLane),
   eval: ([x], attrs, type) => laneKernel(x!, normAxis(attrNum(attrs, "axis"), x!.shape.length), type, softmaxLane),
   vjp: (g, { output: y, attrs }, gy) => {
     const axis = normAxis(attrNum(attrs, "axis"), y.rank);

@@ -1,11 +1,17 @@
 import { inferBinaryFloat, mapBinary } from "../kernels.js";
 import { defineOp } from "../op.js";
+import { SUB_FACTS } from "../curvature-facts.js";
+import { exactBinary } from "../exact-tensor.js";
+import { intervalBinary, iv } from "../interval-tensor.js";
 
 export const Sub = defineOp({
   name: "Sub",
+  curvature: SUB_FACTS,
   minInputs: 2,
   maxInputs: 2,
   infer: inferBinaryFloat,
+  exact: exactBinary((x, y) => x.sub(y)),
+  interval: intervalBinary((x, y) => iv.sub(x, y)),
   eval: ([a, b], _attrs, type) => mapBinary(a!, b!, type, (x, y) => x - y),
   vjp: (g, { inputs: [a, b], needs }, gy) => [
     needs[0] ? g.unbroadcast(gy, a!.shape) : null,

@@ -1,6 +1,9 @@
 import { ShapeError } from "../shape.js";
 import { transposeKernel } from "../kernels.js";
 import { attrInts, defineOp } from "../op.js";
+import { linearFacts } from "../curvature-facts.js";
+import { layoutKernels } from "../layout-kernels.js";
+import type { OpDef } from "../op.js";
 
 function permOf(rank: number, p: readonly number[] | undefined): number[] {
   const perm = p ? [...p] : Array.from({ length: rank }, (_, i) => rank - 1 - i);
@@ -13,6 +16,8 @@ function permOf(rank: number, p: readonly number[] | undefined): number[] {
 
 export const Transpose = defineOp({
   name: "Transpose",
+  ...layoutKernels((): OpDef["eval"] => Transpose.eval),
+  curvature: linearFacts("transpose"),
   minInputs: 1,
   maxInputs: 1,
   onnx: { attrs: { perm: "ints" } },
