@@ -1,6 +1,12 @@
 import type { Command } from "commander";
+import { register as curvature } from "./curvature.js";
+import { register as train } from "./train.js";
+import { register as landscape } from "./landscape.js";
+import { register as convexity } from "./convexity.js";
+import { register as verify } from "./verify.js";
+import { register as example } from "./example.js";
 
 /** Each command file exports one `register(program, setExitCode)`; add new commands here. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example];
