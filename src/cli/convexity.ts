@@ -1,0 +1,142 @@
+/** `losscape convexity SPEC`: is the network's loss convex in its weights? Proof, certificate, or unknown. */
+import { isAbsolute, resolve } from "node:path";
+import type { Command } from "commander";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { resolveData } from "../model/data.js";
+import { analyzeNetworkConvexity, type NetworkConvexityResult } from "../model/network-convexity.js";
+import { loadParamsFile } from "../model/params-file.js";
+import type { ModelSpec } from "../model/spec.js";
+import { mlpLayout } from "../model/layout.js";
+import { loadModelSource } from "../model/train/spec-source.js";
+import { jensenPlot } from "../plot/jensen-plot.js";
+import { plotFormatFor, writePlot } from "../plot/write-plot.js";
+import { UserError } from "../util/errors.js";
+import type { RegisterCommand } from "./commands.js";
+import { parseInteger, parseNumber } from "./train.js";
+
+const HELP = `
+Decides whether the loss of the network in SPEC is convex in its weights θ, and proves the answer:
+  - convex: a DCP proof on the loss graph (e.g. linear or logistic regression: no hidden layer);
+  - nonconvex: a certificate θa, θb, t with L(t·θa + (1−t)·θb) > t·L(θa) + (1−t)·L(θb), found by
+    symmetry pairs (swapped hidden units, sign flips, rescaled units), random pairs, gradient ascent
+    on the gap and negative Hessian curvature, then re-checked exactly in rational arithmetic
+    (ReLU-type networks with polynomial losses) or with interval arithmetic (sigmoid, tanh, ...);
+  - unknown: what was tried within the budget.
+Each parameter block (every weight and bias, every layer, the output layer) is analysed too, with
+the other parameters fixed. θ is flat: layer by layer, weight (out×in, row-major) then bias.
+
+Examples:
+  $ losscape example seed-relu > seed.json
+  $ losscape convexity seed.json                       nonconvex: losses exactly 0, 0 and 1
+  $ losscape convexity seed.json --certificate c.json  then: losscape verify c.json
+  $ losscape convexity seed-relu --plot jensen.svg     loss along θa -> θb above the chord
+  $ losscape convexity linear-regression --json        convex, with the DCP proof tree
+
+Exit codes: 0 analysed (whatever the verdict), 2 bad spec or options (the message names the field), 1 internal error.
+`;
+
+interface ConvexityCliOptions {
+  json?: boolean;
+  seed: number;
+  budget: number;
+  certificate?: string;
+  plot?: string;
+  params?: string;
+  blocks: boolean;
+}
+
+/** The spec as embedded in certificates: data file paths made absolute so the certificate can move. */
+function portableSpec(spec: ModelSpec, specDir: string): unknown {
+  const d = spec.data;
+  if (typeof d === "object" && "x" in d && typeof d.x === "string" && typeof d.y === "string") {
+    const at = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
+    return { ...spec, data: { ...d, x: at(d.x), y: at(d.y) } };
+  }
+  return spec;
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(6);
+}
+
+export function renderConvexityText(r: NetworkConvexityResult, source: string): string {
+  const lines: string[] = [];
+  const what = { convex: "convex", nonconvex: "NOT convex", unknown: "undecided" }[r.verdict];
+  lines.push(`${source}: the loss is ${what} in its ${r.parameters} parameters (verdict: ${r.verdict})`);
+  lines.push("");
+  lines.push(r.explanation);
+  const c = r.certificate;
+  if (c) {
+    lines.push("");
+    const vals = c.exact ? `L(θa) = ${c.exact.a}, L(θb) = ${c.exact.b}, L(point) = ${c.exact.mid}, gap = ${c.exact.gap}` : `L(θa) = ${num(c.losses.a)}, L(θb) = ${num(c.losses.b)}, L(point) = ${num(c.losses.mid)}, gap ∈ [${c.gapEnclosure![0].toPrecision(6)}, ${c.gapEnclosure![1].toPrecision(6)}]`;
+    lines.push(`certificate (t = ${c.t}, verified with ${c.verifiedBy}): ${vals.length > 300 ? `gap = ${num(c.gap)} (exact fractions in --certificate)` : vals}`);
+    lines.push(`θa = [${c.thetaA.map(num).join(", ")}]`.slice(0, 400));
+    lines.push(`θb = [${c.thetaB.map(num).join(", ")}]`.slice(0, 400));
+  }
+  if (r.blocks.length) {
+    lines.push("");
+    lines.push("per block (the other parameters fixed):");
+    const w = Math.max(...r.blocks.map((b) => b.params.length));
+    for (const b of r.blocks) {
+      const why = b.proof ? "DCP proof, for every value of the other parameters" : b.certificate ? `certificate by ${b.certificate.strategy} (${b.certificate.verifiedBy})` : (b.reason ?? "");
+      lines.push(`  ${b.params.padEnd(w)}  ${b.verdict.padEnd(9)}  ${why}`);
+    }
+  }
+  lines.push("");
+  lines.push(`search: ${r.search.strategy}; ${r.search.evaluations} loss evaluations, ${r.search.seconds.toFixed(2)} s${r.search.timedOut ? " (budget exhausted)" : ""}`);
+  return lines.join("\n") + "\n";
+}
+
+export function convexityJson(r: NetworkConvexityResult): unknown {
+  return {
+    verdict: r.verdict,
+    ...(r.certificate ? { certificate: r.certificate } : {}),
+    ...(r.proof ? { proof: r.proof } : {}),
+    blocks: r.blocks.map((b) => ({
+      params: b.params, offset: b.offset, size: b.size, verdict: b.verdict,
+      ...(b.proof ? { proof: b.proof } : {}), ...(b.certificate ? { certificate: b.certificate } : {}), ...(b.reason ? { reason: b.reason } : {})
+    })),
+    explanation: r.explanation,
+    search: { strategy: r.search.strategy, evaluations: r.search.evaluations, seconds: r.search.seconds, timedOut: r.search.timedOut, tried: r.search.tried.map((t) => ({ ...t, bestGap: Number.isFinite(t.bestGap) ? t.bestGap : null })) },
+    specHash: r.specHash,
+    parameters: r.parameters
+  };
+}
+
+export const register: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command("convexity")
+    .summary("is a network's loss convex in its weights? a DCP proof or a checkable certificate")
+    .description("Decide whether a network's loss is convex in its weights, with a proof or a re-checkable certificate.")
+    .argument("<spec>", "model spec JSON file, or a built-in example name (losscape example lists them)")
+    .option("--json", "print the result as JSON")
+    .option("--seed <n>", "seed of every random choice", parseInteger("--seed", 0), 0)
+    .option("--budget <seconds>", "wall-clock budget of the search", parseNumber("--budget"), 20)
+    .option("--certificate <file>", "write the certificate (JSON) here when the loss is not convex")
+    .option("--plot <file>", "plot the loss along θa -> θb against the chord (.svg or .png)")
+    .option("--params <file>", "a parameter vector (JSON array or .npy) used as a reference point")
+    .option("--no-blocks", "skip the per-block analysis")
+    .addHelpText("after", HELP)
+    .action(async (specArg: string, o: ConvexityCliOptions) => {
+      if (!(o.budget > 0)) throw new UserError(`--budget must be a positive number of seconds, got ${o.budget}`);
+      if (o.plot) plotFormatFor(o.plot);
+      const src = loadModelSource(specArg.trim());
+      const dataset = resolveData(src.spec, src.specDir);
+      const params = o.params ? loadParamsFile(o.params, mlpLayout(src.spec)) : undefined;
+      const r = await analyzeNetworkConvexity(src.spec, dataset, {
+        seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks,
+        ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})
+      });
+      process.stdout.write(o.json ? `${JSON.stringify(convexityJson(r), null, 2)}\n` : renderConvexityText(r, src.source));
+      if (o.certificate) {
+        if (r.certificate) writeFileAtomic(o.certificate, `${JSON.stringify(r.certificate, null, 2)}\n`);
+        else process.stderr.write(`losscape: no certificate written to ${o.certificate}: the verdict is ${r.verdict}\n`);
+      }
+      if (o.plot) {
+        if (r.certificate && r.profile) await writePlot(o.plot, jensenPlot(r.profile, r.certificate));
+        else process.stderr.write(`losscape: no plot written to ${o.plot}: there is no certificate (verdict ${r.verdict})\n`);
+      }
+      setExitCode(0);
+    });
+};
+

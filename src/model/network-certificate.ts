@@ -1,0 +1,140 @@
+/**
+ * Certificates that a network's loss is not convex in its weights, as JSON data anyone can re-check:
+ * the model spec (embedded, with a hash of the spec and its data), the two parameter vectors, t, the
+ * three losses and the gap. `verifyNetworkCertificate` rebuilds the loss graph from the spec and
+ * re-checks the violation with the exact or interval interpreter only — no search code.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { verifyJensen, type JensenVerification } from "../convexity/jensen/verify-jensen.js";
+import type { FoundViolation } from "../convexity/jensen/search-jensen.js";
+import { UserError } from "../util/errors.js";
+import { resolveData } from "./data.js";
+import type { Dataset } from "./datasets/dataset.js";
+import { buildModelGraph } from "./mlp.js";
+import { parseModelSpec, type ModelSpec } from "./spec.js";
+
+export const CERTIFICATE_TYPE = "losscape/jensen-certificate";
+
+const finite = z.number().finite();
+const certificateSchema = z
+  .object({
+    type: z.literal(CERTIFICATE_TYPE),
+    version: z.literal(1),
+    statement: z.string().optional(),
+    specHash: z.string().min(1),
+    spec: z.unknown().optional(),
+    block: z.object({ name: z.string(), offset: z.number().int().nonnegative(), size: z.number().int().positive() }).strict().optional(),
+    thetaA: z.array(finite).min(1),
+    thetaB: z.array(finite).min(1),
+    t: finite,
+    losses: z.object({ a: finite, b: finite, mid: finite }).strict(),
+    gap: finite,
+    exact: z.object({ a: z.string(), b: z.string(), mid: z.string(), gap: z.string() }).strict().optional(),
+    gapEnclosure: z.tuple([finite, finite]).optional(),
+    verifiedBy: z.enum(["exact rationals", "intervals"]),
+    strategy: z.string().optional(),
+    explanation: z.string().optional()
+  })
+  .strict();
+
+export type NetworkCertificate = z.output<typeof certificateSchema>;
+
+/** A stable hash of the spec's meaning and of the data it resolves to (so a changed data file is noticed). */
+export function specHash(spec: ModelSpec, ds: Dataset): string {
+  const h = createHash("sha256");
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  const { data: _data, ...model } = spec;
+  h.update(JSON.stringify(canonical(model)));
+  h.update(JSON.stringify([ds.n, ds.inputDim, ds.outputDim, ds.task]));
+  h.update(new Uint8Array(ds.x.buffer, ds.x.byteOffset, ds.x.byteLength));
+  h.update(new Uint8Array(ds.y.buffer, ds.y.byteOffset, ds.y.byteLength));
+  return `sha256:${h.digest("hex")}`;
+}
+
+export function makeCertificate(opts: {
+  spec: ModelSpec;
+  specInput: unknown;
+  dataset: Dataset;
+  violation: FoundViolation;
+  explanation: string;
+  block?: { name: string; offset: number; size: number };
+}): NetworkCertificate {
+  const v = opts.violation;
+  const ver = v.verification;
+  return {
+    type: CERTIFICATE_TYPE,
+    version: 1,
+    statement:
+      "L(t*thetaA + (1-t)*thetaB) > t*L(thetaA) + (1-t)*L(thetaB), so the loss is not convex" +
+      (opts.block ? ` in ${opts.block.name} (the other parameters as in thetaA, which equals thetaB there)` : " in the parameters"),
+    specHash: specHash(opts.spec, opts.dataset),
+    spec: opts.specInput,
+    ...(opts.block ? { block: opts.block } : {}),
+    thetaA: Array.from(v.candidate.thetaA),
+    thetaB: Array.from(v.candidate.thetaB),
+    t: v.candidate.t,
+    losses: ver.exact
+      ? { a: Number(ver.losses.a.lo), b: Number(ver.losses.b.lo), mid: Number(ver.losses.mid.lo) }
+      : { a: v.losses.a, b: v.losses.b, mid: v.losses.mid },
+    gap: ver.exact ? ver.gap.lo : v.gap,
+    ...(ver.exact ? { exact: ver.exact } : { gapEnclosure: [ver.gap.lo, ver.gap.hi] as [number, number] }),
+    verifiedBy: ver.method,
+    strategy: v.candidate.strategy,
+    explanation: opts.explanation
+  };
+}
+
+/** Validate parsed JSON as a certificate; errors name the field. */
+export function parseCertificate(raw: unknown, where = "certificate"): NetworkCertificate {
+  const r = certificateSchema.safeParse(raw);
+  if (!r.success) {
+    const msgs = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.map(String).join(".") : "(top level)"}: ${i.message}`);
+    throw new UserError(`invalid ${where}:\n  ${msgs.join("\n  ")}`);
+  }
+  return r.data;
+}
+
+export interface CertificateCheck {
+  readonly valid: boolean;
+  /** Problems that make the certificate invalid (spec mismatch or failed recomputation). */
+  readonly problems: readonly string[];
+  readonly verification?: JensenVerification;
+  readonly spec: ModelSpec;
+  readonly parameters: number;
+}
+
+/**
+ * Re-check a certificate. The spec is the one given (a --spec file) or else the one embedded in the
+ * certificate; data paths resolve against `specDir`.
+ */
+export function verifyNetworkCertificate(cert: NetworkCertificate, opts: { spec?: ModelSpec; specDir?: string } = {}): CertificateCheck {
+  let spec = opts.spec;
+  if (!spec) {
+    if (cert.spec === undefined) throw new UserError("the certificate has no embedded spec; pass the model with --spec SPEC");
+    spec = parseModelSpec(cert.spec, "spec embedded in the certificate");
+  }
+  const ds = resolveData(spec, opts.specDir);
+  const { graph, layout } = buildModelGraph(spec, ds, { withAccuracy: false });
+  const problems: string[] = [];
+  const hash = specHash(spec, ds);
+  if (hash !== cert.specHash) problems.push(`the certificate is for another model or data set (spec hash ${cert.specHash}, this spec has ${hash})`);
+  if (cert.block) {
+    const { offset, size } = cert.block;
+    for (let i = 0; i < cert.thetaA.length; i++) {
+      if ((i < offset || i >= offset + size) && cert.thetaA[i] !== cert.thetaB[i]) {
+        problems.push(`thetaA and thetaB differ at parameter ${i}, outside the block ${cert.block.name}`);
+        break;
+      }
+    }
+  }
+  const verification = verifyJensen({ graph, input: "theta", output: "loss" }, cert);
+  problems.push(...verification.problems);
+  return { valid: problems.length === 0, problems, verification, spec, parameters: layout.size };
+}
