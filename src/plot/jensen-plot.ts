@@ -6,7 +6,7 @@
 import type { SegmentProfile } from "../model/network-convexity.js";
 import type { NetworkCertificate } from "../model/network-certificate.js";
 import { SEMANTIC } from "./colors.js";
-import { linePlot, type ShadedRange } from "./line-plot.js";
+import { linePlot, type FillBetween } from "./line-plot.js";
 
 /** x-ranges where the sampled loss is above the chord, merged, with the crossings interpolated. */
 function aboveChord(s: readonly number[], gap: readonly number[]): [number, number][] {
@@ -32,9 +32,11 @@ export function jensenPlot(profile: SegmentProfile, cert: NetworkCertificate, op
   const { s, loss } = profile;
   const la = loss[0]!, lb = loss[loss.length - 1]!;
   const chord = s.map((x) => (1 - x) * la + x * lb);
-  const shaded: ShadedRange[] = aboveChord(s, loss.map((v, i) => v - chord[i]!)).map(([from, to], i) => ({
-    from, to, color: SEMANTIC.concave, opacity: 0.2, ...(i === 0 ? { label: "loss above the chord: not convex" } : {})
-  }));
+  // Shade only where the loss rises above the chord: that area is the violation of convexity.
+  const above = Float64Array.from(loss, (v, i) => Math.max(v, chord[i]!));
+  const fills: FillBetween[] = aboveChord(s, loss.map((v, i) => v - chord[i]!)).length
+    ? [{ x: s, y1: above, y2: chord, color: SEMANTIC.concave, opacity: 0.35, label: "loss above the chord: not convex" }]
+    : [];
   const sc = profile.sCertificate;
   const mid = cert.losses.mid;
   return linePlot({
@@ -46,7 +48,7 @@ export function jensenPlot(profile: SegmentProfile, cert: NetworkCertificate, op
         series: [{ x: s, y: loss, label: "loss L(θ(s))", color: SEMANTIC.positive }],
         segments: [{ x1: 0, y1: la, x2: 1, y2: lb, label: "chord between L(θa) and L(θb)", color: SEMANTIC.axis, dash: true, endpoints: true }],
         points: [{ x: sc, y: mid, label: "certificate point", color: SEMANTIC.negative, shape: "diamond" }],
-        shaded,
+        fills,
         yLabel: "loss"
       }
     ]

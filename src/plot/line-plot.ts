@@ -33,6 +33,16 @@ export interface ShadedRange {
   opacity?: number;
 }
 
+/** The area between two curves sampled at the same x (e.g. a loss and the chord it rises above). */
+export interface FillBetween {
+  x: ArrayLike<number>;
+  y1: ArrayLike<number>;
+  y2: ArrayLike<number>;
+  color: string;
+  label?: string;
+  opacity?: number;
+}
+
 export interface VerticalMarker {
   x: number;
   /** Text written above the panel at this x (e.g. "kink", "x = 0.53"). */
@@ -77,6 +87,7 @@ export interface AxisSpec {
 export interface Panel {
   series: LineSeries[];
   shaded?: ShadedRange[];
+  fills?: FillBetween[];
   vlines?: VerticalMarker[];
   points?: PointMarker[];
   segments?: LineSegment[];
@@ -178,6 +189,7 @@ function legendItemsFor(panel: Panel, colors: string[], shared: { shaded: Shaded
   });
   const shaded = [...(shared?.shaded ?? []), ...(panel.shaded ?? [])];
   for (const r of shaded) if (r.label) items.push({ label: r.label, symbol: { kind: "area", color: r.color, opacity: r.opacity ?? 0.18 } });
+  for (const f of panel.fills ?? []) if (f.label) items.push({ label: f.label, symbol: { kind: "area", color: f.color, opacity: f.opacity ?? 0.3 } });
   const vl = [...(shared?.vlines ?? []), ...(panel.vlines ?? [])];
   for (const v of vl) if (v.legend) items.push({ label: v.legend, symbol: { kind: "vline", color: v.color ?? "#555555", dash: dashOf(v.dash ?? true) } });
   for (const s of panel.segments ?? []) if (s.label) items.push({ label: s.label, symbol: { kind: "line", color: s.color ?? "#333333", dash: dashOf(s.dash), width: s.width ?? 1.8 } });
@@ -315,6 +327,10 @@ function drawPanel(p: Panel, colors: string[], sharedShaded: ShadedRange[], vlin
     }));
   }
   parts.push(gridLines(xScale, xt.values, yScale, yt.values, rect));
+  for (const f of p.fills ?? []) {
+    const d = fillPath(f, xScale, yScale, rect);
+    if (d) parts.push(el("path", { d, fill: f.color, "fill-opacity": f.opacity ?? 0.3, stroke: "none" }));
+  }
   if (p.zeroLine) {
     const py = yScale.map(0);
     if (Number.isFinite(py) && insideRect(rect.x, py, rect)) {
@@ -369,4 +385,20 @@ function drawPanel(p: Panel, colors: string[], sharedShaded: ShadedRange[], vlin
   }
   parts.push(frame(rect));
   return el("g", { class: "panel" }, parts);
+}
+
+/** Polygon along y1 forward and y2 backward, with every vertex clamped into the panel; skips non-finite samples. */
+function fillPath(f: FillBetween, xScale: Scale, yScale: Scale, rect: Rect): string {
+  const n = Math.min(f.x.length, f.y1.length, f.y2.length);
+  const cx = (v: number): number => Math.min(rect.x + rect.width, Math.max(rect.x, v));
+  const cy = (v: number): number => Math.min(rect.y + rect.height, Math.max(rect.y, v));
+  const top: string[] = [], bottom: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const px = xScale.map(f.x[k]!), p1 = yScale.map(f.y1[k]!), p2 = yScale.map(f.y2[k]!);
+    if (!Number.isFinite(px) || !Number.isFinite(p1) || !Number.isFinite(p2)) continue;
+    top.push(`${fmt(cx(px))} ${fmt(cy(p1))}`);
+    bottom.push(`${fmt(cx(px))} ${fmt(cy(p2))}`);
+  }
+  if (top.length < 2) return "";
+  return `M${top.join("L")}L${bottom.reverse().join("L")}Z`;
 }

@@ -151,3 +151,15 @@ describe("layout", () => {
     }
   });
 });
+
+describe("fill between two curves", () => {
+  it("draws one closed polygon for the area and keeps the SVG well formed", async () => {
+    const { linePlot } = await import("./line-plot.js");
+    const { svgProblems } = await import("./svg-lint.js");
+    const x = [0, 0.5, 1];
+    const svg = linePlot({ panels: [{ series: [{ x, y: [0, 1, 0] }], fills: [{ x, y1: [0, 1, 0], y2: [0, 0, NaN], color: "#ff8800", label: "gap" }] }] });
+    expect(svgProblems(svg)).toEqual([]);
+    expect(svg).toMatch(/<path d="M[^"]*Z" fill="#ff8800"/);
+    expect(svg).toContain("gap");
+  });
+});
