@@ -5,8 +5,10 @@ import { register as landscape } from "./landscape.js";
 import { register as convexity } from "./convexity.js";
 import { register as verify } from "./verify.js";
 import { register as example } from "./example.js";
+import { register as hessian } from "./hessian.js";
+import { register as serve } from "./serve.js";
 
 /** Each command file exports one `register(program, setExitCode)`; add new commands here. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example];
+export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example, hessian, serve];

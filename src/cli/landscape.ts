@@ -1,0 +1,210 @@
+/** `losscape landscape SPEC --params θ --out DIR`: loss (and accuracy) on a line or plane through θ, resumable. */
+import { join } from "node:path";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { createOnnxExecutor } from "../exec/onnx/executor.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { NORMALIZATIONS, type Normalization } from "../landscape/directions/normalize.js";
+import { METRICS, type Metric } from "../landscape/evaluate/problem.js";
+import { parseRange, type AxisRange } from "../landscape/range.js";
+import { runLandscape, type DirectionChoice } from "../landscape/run-landscape.js";
+import type { SplitMethod, SplitName } from "../model/train/split-data.js";
+import { LANDSCAPE_PLOT_NAMES, landscapePlots } from "../plot/landscape-plots.js";
+import { surfaceToVtp } from "../plot/vtp.js";
+import { writePlot } from "../plot/write-plot.js";
+import { UserError } from "../util/errors.js";
+import { createProgress, type Progress } from "../util/progress.js";
+import type { RegisterCommand } from "./commands.js";
+import { parseInteger, parseNumber } from "./train.js";
+
+interface LandscapeCliOptions {
+  params: string;
+  out: string;
+  to?: string;
+  trajectory?: string;
+  dir1?: string;
+  dir2?: string;
+  norm: Normalization;
+  ignoreBias?: boolean;
+  includeBias?: boolean;
+  orthogonal?: boolean;
+  seed: number;
+  x?: AxisRange;
+  y?: AxisRange;
+  metrics?: Metric[];
+  split: SplitName;
+  testFraction: number;
+  splitBy: SplitMethod;
+  splitSeed: number;
+  dtype: "float32" | "float64";
+  batchPoints?: number;
+  chunkSize?: number;
+  threads?: number;
+  plain?: boolean;
+  logLevels?: boolean;
+  format: string;
+  plots: boolean;
+  vtp: boolean;
+  force?: boolean;
+  progress: boolean;
+}
+
+function rangeOption(name: string): (v: string) => AxisRange {
+  return (v) => {
+    try {
+      return parseRange(v, name);
+    } catch (e) {
+      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+    }
+  };
+}
+
+function parseMetrics(v: string): Metric[] {
+  const names = v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const n of names) {
+    if (!(METRICS as readonly string[]).includes(n)) throw new InvalidArgumentError(`unknown metric "${n}" (valid: ${METRICS.join(", ")})`);
+  }
+  return names as Metric[];
+}
+
+const VTP_FILE = "surface.vtp";
+
+const LANDSCAPE_HELP = `
+Directions (default: random, the paper's method):
+  random        seeded Gaussian; --norm filter (default: each output unit's
+                weight row scaled to the norm of the same row of θ, Li et al.
+                2018) | layer | none; biases ignored (zeroed, Li et al.'s
+                "biasbn") unless --include-bias (then a unit's bias joins its
+                row). 1-D without --y, 2-D with it. --orthogonal makes d2 ⟂ d1:
+                Gram-Schmidt after normalisation, then d2 is rescaled by one
+                scalar to its previous length (per-row norms then only
+                approximately match θ's).
+  --to θ2       the line d = θ2 - θ (1-D; x from 0 to 1 by default)
+  --trajectory  PCA of a training trajectory [K, P] (rows θ_i - θ, centred):
+                top-2 directions, explained variance in the manifest, the
+                trajectory drawn on the plane (trajectory.svg)
+  --dir1/--dir2 directions from .npy files, used as given
+
+Output in --out: loss.npy / accuracy.npy of shape [ny, nx] (loss[j][i] is at
+(x[i], y[j]); shape [nx] for 1-D), x.npy, y.npy, dir1.npy, dir2.npy,
+manifest.json, plots (curve | contour, contour-filled, heatmap, surface,
+trajectory) and surface.vtp for ParaView.
+
+Resumable: points are computed in chunks written atomically to --out/chunks/;
+rerun the same command after an interruption to continue where it stopped.
+A rerun with different inputs into the same folder is refused unless --force.
+
+Examples:
+  losscape landscape seed-relu --params t1.npy --to t2.npy --x -0.5:1.5:81 --out line
+  losscape landscape mnist-mlp --params run/theta.npy --x -1:1:51 --y -1:1:51 --out plane
+  losscape landscape spec.json --params run/theta.npy --trajectory run/trajectory.npy --out pca
+`;
+
+export const register: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command("landscape")
+    .description("Loss (and accuracy) on a 1-D line or 2-D plane through θ: θ + x·d1 (+ y·d2).")
+    .addHelpText("after", LANDSCAPE_HELP)
+    .argument("<spec>", "model spec JSON file, or a built-in example name")
+    .requiredOption("--params <file>", "θ: .npy (shape [P]) or .json (e.g. theta.npy from losscape train)")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--to <file>", "second model θ2: plot the line from θ to θ2")
+    .option("--trajectory <file>", "training trajectory .npy [K, P]: PCA directions")
+    .option("--dir1 <file>", "first direction .npy [P], used as given")
+    .option("--dir2 <file>", "second direction .npy [P], used as given")
+    .addOption(new Option("--norm <kind>", "normalization of random directions").choices([...NORMALIZATIONS]).default("filter"))
+    .option("--ignore-bias", "zero the bias entries of random directions (the default)")
+    .option("--include-bias", "let random directions move biases too")
+    .option("--orthogonal", "make the second random direction orthogonal to the first")
+    .option("--seed <n>", "seed of the random directions", parseInteger("--seed", 0), 0)
+    .option("--x <min:max:num>", "x range (default -1:1:51; 0:1:51 with --to; around the trajectory for PCA)", rangeOption("--x"))
+    .option("--y <min:max:num>", "y range: makes the surface 2-D", rangeOption("--y"))
+    .option("--metrics <list>", "comma list of loss, accuracy (default: loss, plus accuracy for classification)", parseMetrics)
+    .addOption(new Option("--split <part>", "which data: train or test part").choices(["train", "test"]).default("train"))
+    .option("--test-fraction <f>", "held-out fraction, as in losscape train (0 = all data is train)", parseNumber("--test-fraction"), 0)
+    .addOption(new Option("--split-by <method>", "random (seeded) or index (the last samples are test)").choices(["random", "index"]).default("random"))
+    .option("--split-seed <n>", "seed of the random split", parseInteger("--split-seed", 0), 0)
+    .addOption(new Option("--dtype <type>", "float type of the evaluation").choices(["float64", "float32"]).default("float64"))
+    .option("--batch-points <n>", "grid points per ONNX Runtime call (default from a memory budget)", parseInteger("--batch-points", 1))
+    .option("--chunk-size <n>", "grid points per chunk file (default about 256)", parseInteger("--chunk-size", 1))
+    .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", parseInteger("--threads", 1))
+    .option("--plain", "evaluate one full network per point (no first-layer shortcut; slow, for checking)")
+    .option("--log-levels", "log-spaced contour levels and log colour scales")
+    .option("--format <list>", "plot formats: svg, png or svg,png", "svg")
+    .option("--no-plots", "write no plots")
+    .option("--no-vtp", "write no surface.vtp")
+    .option("--force", "overwrite a landscape computed from different inputs in --out")
+    .option("--no-progress", "no progress output")
+    .action(async (specArg: string, o: LandscapeCliOptions) => {
+      if (o.ignoreBias && o.includeBias) throw new UserError("--ignore-bias and --include-bias contradict each other");
+      const formats = o.format.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+      for (const f of formats) if (f !== "svg" && f !== "png") throw new UserError(`--format ${f}: use svg, png or svg,png`);
+      const chosen = [o.to ? "--to" : null, o.trajectory ? "--trajectory" : null, o.dir1 || o.dir2 ? "--dir1/--dir2" : null].filter((s) => s !== null);
+      if (chosen.length > 1) throw new UserError(`choose one kind of direction, not ${chosen.join(" and ")}`);
+      if (o.dir2 && !o.dir1) throw new UserError("--dir2 needs --dir1");
+      let directions: DirectionChoice;
+      if (o.to) directions = { kind: "line", to: o.to };
+      else if (o.trajectory) directions = { kind: "pca", trajectory: o.trajectory };
+      else if (o.dir1) directions = { kind: "files", dir1: o.dir1, ...(o.dir2 ? { dir2: o.dir2 } : {}) };
+      else directions = { kind: "random", seed: o.seed, normalization: o.norm, ignoreBias: !o.includeBias, orthogonal: o.orthogonal ?? false };
+
+      const ex = createOnnxExecutor(o.threads ? { threads: o.threads } : {});
+      let progress: Progress | null = null;
+      try {
+        const r = await runLandscape(
+          {
+            spec: specArg.trim(), params: o.params, directions,
+            ...(o.x ? { x: o.x } : {}), ...(o.y ? { y: o.y } : {}), ...(o.metrics ? { metrics: o.metrics } : {}),
+            split: o.split, splitOptions: { testFraction: o.testFraction, method: o.splitBy, seed: o.splitSeed },
+            dtype: o.dtype,
+            ...(o.batchPoints ? { batchPoints: o.batchPoints } : {}), ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
+            plain: o.plain ?? false, force: o.force ?? false, outDir: o.out,
+            extraOutputs: [...LANDSCAPE_PLOT_NAMES.flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE]
+          },
+          ex,
+          (p) => {
+            if (!o.progress) return;
+            progress ??= createProgress({ total: p.total, label: "landscape", unit: "points", stream: process.stderr, alreadyDone: p.reused });
+            if (p.done === p.total) progress.finish();
+            else progress.update(p.done);
+          }
+        );
+        const written: string[] = Object.values(r.manifest["files"] as Record<string, string>);
+        written.push("manifest.json");
+        if (o.plots) {
+          for (const plot of landscapePlots(r, { logLevels: o.logLevels ?? false })) {
+            for (const f of formats) {
+              await writePlot(join(r.outDir, `${plot.name}.${f}`), plot.svg);
+              written.push(`${plot.name}.${f}`);
+            }
+          }
+        }
+        if (o.vtp && r.dims === 2 && r.y) {
+          const fields: Record<string, Float64Array> = {};
+          for (const m of r.metrics) fields[m] = r.values[m]!;
+          writeFileAtomic(join(r.outDir, VTP_FILE), surfaceToVtp({ x: r.x, y: r.y, fields, heightField: r.metrics[0]! }));
+          written.push(VTP_FILE);
+        }
+        const grid = r.y ? `${r.x.length}×${r.y.length}` : `${r.x.length}`;
+        const rate = r.pointsComputed > 0 ? `, ${(r.pointsComputed / r.computeSeconds).toFixed(1)} points/s` : "";
+        const loss = r.values.loss;
+        let lossLine = "";
+        if (loss) {
+          let lo = Infinity, hi = -Infinity;
+          for (const v of loss) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+          lossLine = `loss from ${lo.toPrecision(5)} to ${hi.toPrecision(5)}\n`;
+        }
+        const pca = r.pca ? `PCA explained variance: ${r.pca.explainedVarianceRatio.map((v) => v.toFixed(4)).join(", ")}\n` : "";
+        process.stdout.write(
+          `${r.dims}-D landscape, grid ${grid}: computed ${r.pointsComputed} points in ${r.chunksComputed} chunk(s)` +
+            `${r.chunksReused ? `, reused ${r.chunksReused} chunk(s)` : ""} (${r.computeSeconds.toFixed(2)} s${rate})\n` +
+            lossLine + pca + `wrote ${written.join(", ")} to ${r.outDir}\n`
+        );
+        setExitCode(0);
+      } finally {
+        await ex.dispose();
+      }
+    });
+};

@@ -1,0 +1,34 @@
+/**
+ * The straightforward evaluation: one full network per point, θ(α, β) = θ + α d1 + β d2 formed in
+ * float64 and fed to the model's loss graph. It is the oracle for the fast plane evaluator and the
+ * baseline of the benchmark.
+ */
+import type { Executor } from "../../exec/executor.js";
+import { tensor } from "../../ir/tensor.js";
+import { buildModelGraph } from "../../model/mlp.js";
+import type { PointEvaluator, SurfaceProblem, MetricValues } from "./problem.js";
+
+export function createPlainEvaluator(p: SurfaceProblem, ex: Executor): PointEvaluator {
+  const wantAcc = p.metrics.includes("accuracy");
+  const { graph } = buildModelGraph(p.spec, p.data, { dtype: p.dtype, withAccuracy: wantAcc });
+  const P = p.layout.size, m = p.dirs.length;
+  const outputs = wantAcc ? ["loss", "accuracy"] : ["loss"];
+  return {
+    batch: 1,
+    async evaluate(coords, count) {
+      const res: MetricValues = {};
+      for (const k of p.metrics) res[k] = new Float64Array(count);
+      const th = new Float64Array(P);
+      for (let q = 0; q < count; q++) {
+        th.set(p.theta);
+        for (let k = 0; k < m; k++) {
+          const c = coords[q * m + k]!, d = p.dirs[k]!;
+          for (let i = 0; i < P; i++) th[i] = th[i]! + c * d[i]!;
+        }
+        const r = await ex.run(graph, { theta: tensor([P], th) }, { outputs });
+        for (const k of p.metrics) res[k]![q] = r[k]!.data[0]!;
+      }
+      return res;
+    }
+  };
+}
