@@ -11,5 +11,6 @@ export { jvp, jvpName, tangentName } from "./autodiff/jvp.js";
 export { hvp, hvpName } from "./autodiff/hvp.js";
 export type { Executor, RunOptions } from "./exec/executor.js";
 export { createReferenceExecutor, evaluate } from "./exec/reference.js";
+export { createOnnxExecutor, type OnnxExecutorOptions } from "./exec/onnx/executor.js";
 export { UserError } from "./util/errors.js";
 export { VERSION } from "./version.js";

@@ -8,8 +8,10 @@ import { protectNegativeOperands } from "./argv.js";
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("losscape")
     .description(
-      "Is a function or a network's loss convex? losscape decides it, proves the answer with a\n" +
-        "certificate anyone can re-check, and draws the landscape."
+      "Is a function or a network's loss convex? losscape decides it, proves the answer with a " +
+        "certificate anyone can re-check, and draws the landscape.\n\n" +
+        "Start with:  losscape curvature \"sigmoid(x)\"      losscape example seed-relu > seed.json\n" +
+        "             losscape convexity seed.json          losscape serve   (the browser explorer)"
     )
     .version(VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")

@@ -278,7 +278,10 @@ export function analyzeCurvature(expression: string, options: CurvatureOptions =
     reason = `${verdict} on ${dom}: f'' ${convexProof ? "≥" : "≤"} 0 proven on every piece${points.length ? ` and every kink is ${verdict}` : ""}${dcpCurv === "unknown" ? " (DCP says unknown)" : ""}`;
   } else if (certs.notConvex && certs.notConcave) {
     verdict = "neither";
-    proof = { method: "certificate", detail: `two Jensen certificates, checked with ${certs.notConvex.verifiedBy} and ${certs.notConcave.verifiedBy}` };
+    const by = certs.notConvex.verifiedBy === certs.notConcave.verifiedBy
+      ? `both checked with ${certs.notConvex.verifiedBy}`
+      : `checked with ${certs.notConvex.verifiedBy} and ${certs.notConcave.verifiedBy}`;
+    proof = { method: "certificate", detail: `two Jensen certificates (not convex, not concave), ${by}` };
     reason = `neither convex nor concave on ${dom}: ${describeCert(certs.notConvex)}; ${describeCert(certs.notConcave)}`;
   } else {
     verdict = "unknown";
