@@ -7,8 +7,9 @@ import { register as verify } from "./verify.js";
 import { register as example } from "./example.js";
 import { register as hessian } from "./hessian.js";
 import { register as serve } from "./serve.js";
+import { register as demo } from "./demo.js";
 
 /** Each command file exports one `register(program, setExitCode)`; add new commands here. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example, hessian, serve];
+export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example, hessian, serve, demo];

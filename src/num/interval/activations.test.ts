@@ -83,9 +83,11 @@ describe("critical-point brackets", () => {
 });
 
 describe("point enclosures are tight", () => {
-  it("sigmoid and softplus within 16 ulps", () => {
+  it("sigmoid within 16 ulps, softplus within 24 ulps", () => {
     checkTight("sigmoid", sigmoid, fc.oneof(doubleIn(-700, 40), tiny), 16);
-    checkTight("softplus", softplus, fc.oneof(doubleIn(-700, 700), tiny), 16);
+    // exp then log1p, each widened by 4 ulps; a result straddling a power of two (softplus(-0.43) ≈ 0.5)
+    // counts its lower half in ulps half as wide, so 17 ulps occur.
+    checkTight("softplus", softplus, fc.oneof(doubleIn(-700, 700), tiny, doubleIn(-0.5, -0.4)), 24);
   });
   it("silu within 32 ulps, mish and gelu within 48 ulps (erf-based)", () => {
     checkTight("silu", silu, fc.oneof(doubleIn(-700, 700), near(SILU_CRITICAL.lo, 1e-6)), 32);

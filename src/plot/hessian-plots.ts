@@ -1,0 +1,58 @@
+/**
+ * Plots of `losscape hessian` results: the exact eigenvalue spectrum, the SLQ spectral density on a
+ * log axis (with Lanczos extremes marked when known), and the |λmin/λmax| heat map over a
+ * landscape plane.
+ */
+import type { HessianReport } from "../hessian/analyze.js";
+import { zeroTolerance } from "../hessian/report.js";
+import { heatmapPlot } from "./heatmap.js";
+import type { VerticalMarker } from "./line-plot.js";
+import { densityPlot, spectrumPlot } from "./spectrum-plot.js";
+
+export interface NamedPlot {
+  name: "spectrum" | "density";
+  svg: string;
+}
+
+/** One plot per computed picture: "spectrum" with --exact, "density" with --density. */
+export function hessianPlots(r: HessianReport): NamedPlot[] {
+  const plots: NamedPlot[] = [];
+  if (r.eigenvalues) {
+    plots.push({
+      name: "spectrum",
+      svg: spectrumPlot({
+        eigenvalues: r.eigenvalues,
+        title: `Hessian eigenvalues (exact, n = ${r.n})`,
+        // Roundoff-sized eigenvalues of an autodiff Hessian are zero in all but name.
+        zeroTolerance: zeroTolerance(r.eigenvalues)
+      })
+    });
+  }
+  if (r.density) {
+    const d = r.density;
+    const vlines: VerticalMarker[] = [];
+    if (r.top?.[0]) vlines.push({ x: r.top[0].value, label: "λmax (Lanczos)", color: "#1f77b4" });
+    if (r.bottom?.[0]) vlines.push({ x: r.bottom[0].value, label: "λmin (Lanczos)", color: "#d62728" });
+    plots.push({
+      name: "density",
+      svg: densityPlot({
+        densities: [{ x: d.grid, density: d.density, label: `SLQ, ${d.runs} runs × ${d.steps} steps` }],
+        title: `Hessian spectral density (n = ${r.n}, σ = ${d.sigma.toPrecision(3)})`,
+        vlines
+      })
+    });
+  }
+  return plots;
+}
+
+export interface EigRatioMap {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Row-major [ny, nx]: ratio[j * nx + i] at (x_i, y_j). */
+  ratio: ArrayLike<number>;
+}
+
+/** Li et al.'s map of |λmin/λmax|: small (dark) where the loss is nearly convex. */
+export function eigRatioHeatmap(m: EigRatioMap, title = "|λmin / λmax| of the Hessian"): string {
+  return heatmapPlot({ x: m.x, y: m.y, z: m.ratio, title, xLabel: "α (direction 1)", yLabel: "β (direction 2)", zLabel: "|λmin/λmax|" });
+}
