@@ -1,0 +1,75 @@
+/**
+ * POST /api/hessian (NDJSON stream): the Hessian of the current model's loss at θ (given, or trained
+ * here first): the exact spectrum for small networks, Lanczos extremes and the SLQ density for larger
+ * ones, and the loss along the extreme eigenvectors used as directions.
+ */
+import type { Executor } from "../../exec/executor.js";
+import { analyzeHessian } from "../../hessian/analyze.js";
+import { hessianPlots } from "../../plot/hessian-plots.js";
+import { lineProfile, type ModelProblem } from "../../plot/report/model-pipeline.js";
+import { CAPS, type HessianRequest } from "../api-schemas.js";
+import { checkTheta } from "../model-input.js";
+import { throwIfAborted, type EventStream } from "../ndjson-stream.js";
+import { prepareModelJob, trainWithEvents } from "./landscape.js";
+
+export const HESSIAN_AVAILABLE = true;
+
+export function prepareHessian(req: HessianRequest): ModelProblem {
+  const p = prepareModelJob(req.spec, req.train, req.theta ? 0 : 1);
+  checkTheta(req.theta, p.layout, "theta");
+  return p;
+}
+
+/** Every executor run goes through `onRun` first: the job's progress counter and its cancellation point. */
+function instrumented(ex: Executor, onRun: () => void): Executor {
+  return { name: ex.name, run: (g, f, o) => (onRun(), ex.run(g, f, o)), dispose: () => ex.dispose() };
+}
+
+const finite = (a: ArrayLike<number>): (number | null)[] => Array.from(a, (v) => (Number.isFinite(v) ? v : null));
+
+export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
+  const theta = req.theta ? Float64Array.from(req.theta) : (await trainWithEvents(p, req.train, "A", ex, stream)).theta;
+  const n = p.layout.size;
+  const exact = n <= CAPS.exactHessianParameters;
+  const k = Math.min(req.k, n);
+  let runs = 0;
+  let last = 0;
+  const counted = instrumented(ex, () => {
+    throwIfAborted(stream.signal);
+    runs++;
+    const now = performance.now();
+    if (now - last > 100) {
+      last = now;
+      stream.send({ type: "progress", phase: "Hessian-vector products", done: runs, total: runs });
+    }
+  });
+  const report = await analyzeHessian({
+    spec: p.spec, dataset: p.dataset, theta, executor: counted, exact, top: k, bottom: k, seed: req.train.seed,
+    density: { runs: 4, steps: Math.min(60, n) }
+  });
+  const plots = Object.fromEntries(hessianPlots(report).map((pl) => [pl.name, pl.svg]));
+  stream.send({
+    type: "spectrum", n, exact, loss: report.loss, gradientNorm: report.gradientNorm, hvps: report.totalHvps, seconds: report.seconds,
+    eigenvalues: report.eigenvalues ? finite(report.eigenvalues) : null,
+    top: (report.top ?? []).map((r) => ({ value: r.value, residual: r.residual })),
+    bottom: (report.bottom ?? []).map((r) => ({ value: r.value, residual: r.residual })),
+    svgSpectrum: plots["spectrum"] ?? null, svgDensity: plots["density"] ?? null
+  });
+  // The extreme eigenvectors as landscape directions: L(θ + α v) around θ.
+  const ends = [
+    { label: "largest eigenvalue", pair: report.top?.[0] },
+    { label: "smallest eigenvalue", pair: report.bottom?.[0] }
+  ];
+  // A range where a quadratic with this curvature changes the loss by about max(L, 0.1); a flat
+  // direction gets at most 4× the steep one's range, so higher-order terms do not take over the picture.
+  const rangeFor = (lambda: number): number => Math.min(10, Math.max(0.05, Math.sqrt((2 * Math.max(report.loss, 0.1)) / Math.max(Math.abs(lambda), 1e-6))));
+  const steep = report.top?.[0] ? rangeFor(report.top[0].value) : 10;
+  for (const e of ends) {
+    if (!e.pair) continue;
+    const lambda = e.pair.value;
+    const r = Math.min(rangeFor(lambda), 4 * steep);
+    const b = theta.map((v, i) => v + e.pair!.vector[i]!);
+    const line = await lineProfile(p, theta, b, req.linePoints, ex, { check: () => throwIfAborted(stream.signal) }, [-r, r]);
+    stream.send({ type: "direction", label: e.label, eigenvalue: lambda, alpha: finite(line.t), loss: finite(line.values.loss!) });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * POST /api/landscape (NDJSON stream): train the model twice (two seeds) with live loss, then the
+ * loss surface on the PCA plane of the first run's trajectory, then the loss on the line between the
+ * two trained minima. Progress events are throttled; the job stops when the client disconnects.
+ */
+import type { Executor } from "../../exec/executor.js";
+import type { TrainResult } from "../../model/train/train.js";
+import { landscapePlots } from "../../plot/landscape-plots.js";
+import { lineProfile, pcaSurface, totalSteps, trainRun, type ModelProblem, type TrainSettings } from "../../plot/report/model-pipeline.js";
+import { CAPS, type LandscapeRequest, type TrainConfig } from "../api-schemas.js";
+import { ApiError } from "../http-util.js";
+import { modelInput } from "../model-input.js";
+import { throwIfAborted, yieldToEventLoop, type EventStream } from "../ndjson-stream.js";
+
+const arr = (a: Float64Array | undefined): (number | null)[] | undefined => (a ? Array.from(a, (v) => (Number.isFinite(v) ? v : null)) : undefined);
+
+/** Validate the model and the amount of training before the stream starts, so a cap is a plain 400. */
+export function prepareModelJob(specRaw: unknown, train: TrainConfig, runs: number): ModelProblem {
+  const p = modelInput(specRaw);
+  const steps = totalSteps(p, train) * runs;
+  if (steps > CAPS.trainSteps) {
+    throw new ApiError(400, `training would take ${steps} optimiser steps; at most ${CAPS.trainSteps} per request (fewer epochs, or a larger batch size)`);
+  }
+  return p;
+}
+
+export async function trainWithEvents(p: ModelProblem, cfg: TrainSettings, run: string, ex: Executor, stream: EventStream): Promise<TrainResult> {
+  let last = 0;
+  const losses: number[] = [];
+  const steps: number[] = [];
+  const flush = (): void => {
+    if (steps.length) stream.send({ type: "train-step", run, steps: steps.splice(0), losses: losses.splice(0) });
+  };
+  const result = await trainRun(p, cfg, ex, {
+    check: () => throwIfAborted(stream.signal),
+    onStep: (info) => {
+      steps.push(info.step);
+      losses.push(Number.isFinite(info.batchLoss) ? info.batchLoss : NaN);
+      const now = performance.now();
+      if (now - last > 80 || info.step === info.totalSteps) {
+        last = now;
+        flush();
+        stream.send({ type: "progress", phase: `training run ${run}`, done: info.step, total: info.totalSteps });
+      }
+    }
+  });
+  flush();
+  const h = result.history[result.history.length - 1]!;
+  stream.send({
+    type: "trained", run, seed: cfg.seed, parameters: result.layout.size, totalSteps: result.totalSteps,
+    finalLoss: h.trainLoss, ...(h.trainAccuracy !== undefined ? { finalAccuracy: h.trainAccuracy } : {}),
+    history: result.history.map((r) => ({ epoch: r.epoch, loss: r.trainLoss, ...(r.trainAccuracy !== undefined ? { accuracy: r.trainAccuracy } : {}) }))
+  });
+  return result;
+}
+
+export async function landscapeJob(req: LandscapeRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
+  const runA = await trainWithEvents(p, req.train, "A", ex, stream);
+  await yieldToEventLoop();
+  const runB = await trainWithEvents(p, { ...req.train, seed: req.seedB }, "B", ex, stream);
+  await yieldToEventLoop();
+
+  stream.send({ type: "progress", phase: "surface", done: 0, total: req.gridSide ** 2 });
+  const surface = await pcaSurface(p, runA, req.gridSide, ex, {
+    check: () => throwIfAborted(stream.signal),
+    onPoints: (done, total) => stream.send({ type: "progress", phase: "surface", done, total })
+  });
+  const plotInput = {
+    dims: 2 as const, x: surface.x, y: surface.y, values: surface.values, lossName: p.spec.loss,
+    directionInfo: { kind: "pca" }, pca: { explainedVarianceRatio: surface.explainedVarianceRatio, projection: surface.projection, rows: surface.rows }
+  };
+  const plots = Object.fromEntries(landscapePlots(plotInput).map((pl) => [pl.name, pl.svg]));
+  stream.send({
+    type: "surface", x: arr(surface.x), y: arr(surface.y), loss: arr(surface.values.loss), accuracy: arr(surface.values.accuracy),
+    explained: surface.explainedVarianceRatio, trajectory: arr(surface.projection), svgTrajectory: plots["trajectory"], svgFilled: plots["contour-filled"]
+  });
+
+  stream.send({ type: "progress", phase: "interpolation", done: 0, total: req.linePoints });
+  const line = await lineProfile(p, runA.theta, runB.theta, req.linePoints, ex, {
+    check: () => throwIfAborted(stream.signal),
+    onPoints: (done, total) => stream.send({ type: "progress", phase: "interpolation", done, total })
+  });
+  const curve = landscapePlots({ dims: 1, x: line.t, y: null, values: line.values, lossName: p.spec.loss, directionInfo: { kind: "line" } })[0]!;
+  const lossLine = line.values.loss!;
+  const nearest = (v: number): number => lossLine[line.t.reduce((best, t, i) => (Math.abs(t - v) < Math.abs(line.t[best]! - v) ? i : best), 0)]!;
+  let highest = -Infinity;
+  for (let i = 0; i < lossLine.length; i++) if (line.t[i]! >= 0 && line.t[i]! <= 1) highest = Math.max(highest, lossLine[i]!);
+  // The barrier: how far the loss between the two minima rises above the higher of its two ends.
+  const barrier = highest - Math.max(nearest(0), nearest(1));
+  stream.send({
+    type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: curve.svg,
+    barrier: Number.isFinite(barrier) ? barrier : null, distance: Math.hypot(...runA.theta.map((v, i) => v - runB.theta[i]!))
+  });
+  stream.send({ type: "theta", run: "A", theta: Array.from(runA.theta) });
+}

@@ -1,0 +1,57 @@
+/**
+ * POST /api/segment: the loss along θa -> θb against the chord between its ends.
+ * POST /api/convexity: the network convexity analysis (proof or certificate), with its picture and
+ * the certificate re-checked from scratch by the independent verifier.
+ */
+import { evaluate } from "../../exec/reference.js";
+import { tensor } from "../../ir/tensor.js";
+import { buildModelGraph } from "../../model/mlp.js";
+import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
+import { verifyNetworkCertificate } from "../../model/network-certificate.js";
+import { jensenPlot } from "../../plot/jensen-plot.js";
+import type { ConvexityRequest, SegmentRequest } from "../api-schemas.js";
+import { checkTheta, modelInput } from "../model-input.js";
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function segmentRoute(req: SegmentRequest): Record<string, unknown> {
+  const { spec, dataset, layout } = modelInput(req.spec);
+  const a = checkTheta(req.thetaA, layout, "thetaA")!;
+  const b = checkTheta(req.thetaB, layout, "thetaB")!;
+  const { graph } = buildModelGraph(spec, dataset, { withAccuracy: false });
+  const s: number[] = [], loss: (number | null)[] = [];
+  const theta = new Float64Array(layout.size);
+  for (let k = 0; k < req.samples; k++) {
+    const x = k / (req.samples - 1);
+    for (let i = 0; i < theta.length; i++) theta[i] = (1 - x) * a[i]! + x * b[i]!;
+    s.push(x);
+    loss.push(finiteOrNull(evaluate(graph, { theta: tensor([theta.length], theta) }, { outputs: ["loss"] })["loss"]!.data[0]!));
+  }
+  return { s, loss, parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
+}
+
+export async function convexityRoute(req: ConvexityRequest): Promise<Record<string, unknown>> {
+  const { spec, dataset, layout } = modelInput(req.spec);
+  const params = checkTheta(req.params, layout, "params");
+  const r = await analyzeNetworkConvexity(spec, dataset, {
+    seed: req.seed, budgetSeconds: req.budgetSeconds, specInput: req.spec, blocks: req.blocks, profileSamples: 201,
+    ...(params ? { params } : {})
+  });
+  const check = r.certificate ? verifyNetworkCertificate(r.certificate) : undefined;
+  return {
+    verdict: r.verdict,
+    explanation: r.explanation,
+    parameters: r.parameters,
+    specHash: r.specHash,
+    ...(r.certificate ? { certificate: r.certificate } : {}),
+    ...(r.proof ? { proof: r.proof } : {}),
+    ...(check ? { recheck: { valid: check.valid, problems: check.problems, method: check.verification?.method ?? null } } : {}),
+    blocks: r.blocks.map((b) => ({
+      params: b.params, verdict: b.verdict,
+      how: b.proof ? `DCP proof: ${b.proof.summary}` : b.certificate ? `certificate by ${b.certificate.strategy ?? "search"} (${b.certificate.verifiedBy})` : (b.reason ?? "")
+    })),
+    search: { strategy: r.search.strategy, evaluations: r.search.evaluations, seconds: r.search.seconds, timedOut: r.search.timedOut },
+    ...(r.certificate && r.profile ? { svg: jensenPlot(r.profile, r.certificate, { width: 760 }) } : {}),
+    layout: layout.blocks.map((b) => ({ name: b.name, offset: b.offset, size: b.size }))
+  };
+}

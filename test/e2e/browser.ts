@@ -1,0 +1,78 @@
+/**
+ * Shared set-up for the end-to-end tests: the browser app built once into a temporary folder,
+ * the explorer server started in-process on a free port, and Debian's Chromium driven by
+ * playwright-core with a fresh profile. Pages record console errors and failed requests.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build } from "vite";
+import { startExplorerServer, type RunningServer } from "../../src/server/server.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
+const ROOT = resolve(import.meta.dirname, "../..");
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run"
+];
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface Explorer {
+  server: RunningServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startExplorer(): Promise<Explorer> {
+  const outDir = mkdtempSync(join(tmpdir(), "losscape-web-"));
+  await build({ root: join(ROOT, "web"), configFile: join(ROOT, "web/vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
+  const server = await startExplorerServer({ staticDir: outDir, port: 0, host: "127.0.0.1", log: () => {} });
+  const browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  };
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught exceptions and failed requests seen so far. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    // Requests the page cancels on purpose (AbortController) are not failures.
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? "")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Every <img> on the page has loaded and has a size. */
+export async function brokenImages(page: Page): Promise<string[]> {
+  return page.$$eval("img", (imgs) => imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.alt || i.src.slice(0, 60)));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
