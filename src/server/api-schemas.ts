@@ -45,7 +45,9 @@ export const curvatureRequest = z
     domain: z
       .tuple([finite, finite])
       .refine(([a, b]) => a < b, "domain: the left end must be smaller than the right end")
-      .refine(([a, b]) => Math.abs(a) <= CAPS.domainAbs && Math.abs(b) <= CAPS.domainAbs, `domain: ends must lie within ±${CAPS.domainAbs}`),
+      .refine(([a, b]) => Math.abs(a) <= CAPS.domainAbs && Math.abs(b) <= CAPS.domainAbs, `domain: ends must lie within ±${CAPS.domainAbs}`)
+      // the CLI's default domain, so API clients may leave it out
+      .default([-10, 10]),
   })
   .strict();
 export type CurvatureRequest = z.output<typeof curvatureRequest>;
