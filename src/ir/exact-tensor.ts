@@ -6,7 +6,7 @@
 import { Rational } from "../num/rational.js";
 import type { Attrs, ValueType } from "./graph.js";
 import { broadcastIndexMap, broadcastShapes, sizeOf, type Shape } from "./shape.js";
-import { matmulShape, reduceAxes, reducedShape } from "./kernels.js";
+import { matmulPlan, matmulShape, reduceAxes, reducedShape } from "./kernels.js";
 import type { Tensor } from "./tensor.js";
 
 export interface ExactTensor {
@@ -71,16 +71,10 @@ export function exactBool(v: boolean): Rational {
 
 /** Exact Σ a_ip b_pj with numpy matmul semantics (1-D promotion, batch broadcasting). */
 export function exactMatmul(a: ExactTensor, b: ExactTensor): ExactTensor {
-  const as = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
-  const bs = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
-  const m = as[as.length - 2]!, k = as[as.length - 1]!, n = bs[bs.length - 1]!;
-  const batch = broadcastShapes(as.slice(0, -2), bs.slice(0, -2));
-  const nb = sizeOf(batch);
-  const ma = broadcastIndexMap(as.slice(0, -2), batch);
-  const mb = broadcastIndexMap(bs.slice(0, -2), batch);
+  const { m, k, n, batches: nb, aOffset, bOffset } = matmulPlan(a.shape, b.shape);
   const r = new Array<Rational>(nb * m * n);
   for (let t = 0; t < nb; t++) {
-    const ao = (ma ? ma[t]! : t) * m * k, bo = (mb ? mb[t]! : t) * k * n, ro = t * m * n;
+    const ao = aOffset(t), bo = bOffset(t), ro = t * m * n;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = Rational.ZERO;

@@ -91,18 +91,39 @@ export function matmulShape(a: Shape, b: Shape): number[] {
   return res;
 }
 
-export function matmulKernel(a: Tensor, b: Tensor, type: ValueType): Tensor {
-  const as = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
-  const bs = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
+/** The loop structure of numpy matmul, shared by every interpreter's kernel: sizes and each batch's matrix offsets. */
+export interface MatmulPlan {
+  m: number;
+  k: number;
+  n: number;
+  batches: number;
+  /** Offset of batch t's m×k matrix in A's data. */
+  aOffset(t: number): number;
+  /** Offset of batch t's k×n matrix in B's data. */
+  bOffset(t: number): number;
+}
+
+export function matmulPlan(aShape: Shape, bShape: Shape): MatmulPlan {
+  const as = aShape.length === 1 ? [1, aShape[0]!] : aShape;
+  const bs = bShape.length === 1 ? [bShape[0]!, 1] : bShape;
   const m = as[as.length - 2]!, k = as[as.length - 1]!, n = bs[bs.length - 1]!;
   const batch = broadcastShapes(as.slice(0, -2), bs.slice(0, -2));
-  const nb = sizeOf(batch);
   const ma = broadcastIndexMap(as.slice(0, -2), batch);
   const mb = broadcastIndexMap(bs.slice(0, -2), batch);
-  const r = new Float64Array(nb * m * n);
+  return {
+    m, k, n,
+    batches: sizeOf(batch),
+    aOffset: (t) => (ma ? ma[t]! : t) * m * k,
+    bOffset: (t) => (mb ? mb[t]! : t) * k * n
+  };
+}
+
+export function matmulKernel(a: Tensor, b: Tensor, type: ValueType): Tensor {
+  const { m, k, n, batches, aOffset, bOffset } = matmulPlan(a.shape, b.shape);
+  const r = new Float64Array(batches * m * n);
   const ad = a.data, bd = b.data;
-  for (let t = 0; t < nb; t++) {
-    const ao = (ma ? ma[t]! : t) * m * k, bo = (mb ? mb[t]! : t) * k * n, ro = t * m * n;
+  for (let t = 0; t < batches; t++) {
+    const ao = aOffset(t), bo = bOffset(t), ro = t * m * n;
     for (let i = 0; i < m; i++) {
       const rrow = ro + i * n;
       for (let p = 0; p < k; p++) {
