@@ -1,12 +1,12 @@
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../src/cli/main.js";
 import { float64Array, loadNpy, saveNpy } from "../src/io/npy.js";
 import { mlpLayout } from "../src/model/layout.js";
 import { parseModelSpec } from "../src/model/spec.js";
+import { runCli, type CliRun } from "../src/cli/run-cli.testkit.js";
 
 const BIN = new URL("../bin/losscape.js", import.meta.url).pathname;
 const DIST_MAIN = new URL("../dist/cli/main.js", import.meta.url).pathname;
@@ -22,20 +22,7 @@ const P = mlpLayout(parseModelSpec(moons)).size;
 saveNpy(join(root, "m.npy"), float64Array([P], Array.from({ length: P }, (_, k) => Math.cos(k))));
 
 /** `losscape ...` in-process, from `root`. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    return { code: await main(["node", "losscape", ...args]), out, err };
-  } finally {
-    process.chdir(cwd);
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]): Promise<CliRun> => runCli(args, root);
 
 describe("losscape landscape (CLI)", () => {
   it("parses both --x -0.5:1.5:9 and --x=-0.5:1.5:9, and the line shows the seed's bump of height 1", async () => {

@@ -3,22 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadNpy, toFloat64 } from "../io/npy.js";
-import { main } from "./main.js";
+import { runCli, type CliRun } from "./run-cli.testkit.js";
 
-/** Run the CLI in-process as a user would type it: `losscape hessian ...`. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(["node", "losscape", "hessian", ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]): Promise<CliRun> => runCli(["hessian", ...args]);
 
 afterEach(() => vi.restoreAllMocks());
 
