@@ -1,12 +1,17 @@
-/** `losscape landscape SPEC --params θ --out DIR`: loss (and accuracy) on a line or plane through θ, resumable. */
+/**
+ * `losscape landscape SPEC --params θ --out DIR`: loss (and accuracy, and the Hessian's |λmin/λmax|)
+ * on a line or plane through θ, resumable.
+ */
 import { join } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
+import { createEigRatioEvaluator, type EigRatioEvaluator } from "../hessian/eig-ratio.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { NORMALIZATIONS, type Normalization } from "../landscape/directions/normalize.js";
-import { METRICS, type Metric } from "../landscape/evaluate/problem.js";
+import { METRICS, type Metric, type MetricPlugin } from "../landscape/evaluate/problem.js";
 import { parseRange, type AxisRange } from "../landscape/range.js";
-import { runLandscape, type DirectionChoice } from "../landscape/run-landscape.js";
+import { runLandscape, type DirectionChoice, type LandscapeResult } from "../landscape/run-landscape.js";
+import { eigRatioCurve, eigRatioHeatmap } from "../plot/hessian-plots.js";
 import type { SplitMethod, SplitName } from "../model/train/split-data.js";
 import { LANDSCAPE_PLOT_NAMES, landscapePlots } from "../plot/landscape-plots.js";
 import { surfaceToVtp } from "../plot/vtp.js";
@@ -67,6 +72,54 @@ function parseMetrics(v: string): Metric[] {
 }
 
 const VTP_FILE = "surface.vtp";
+const EIG_RATIO_PLOT = "eig-ratio";
+/** Lanczos settings of the eig-ratio map: a colour map needs no more than six digits. */
+const EIG_RATIO_TOL = 1e-6;
+const EIG_RATIO_MAX_ITER = 100;
+
+/** The Hessian's |λmin/λmax| as a landscape plug-in; `track` receives the evaluator for the summary line. */
+function eigRatioPlugin(seed: number, track: (e: EigRatioEvaluator) => void): MetricPlugin {
+  const options = { seed, tol: EIG_RATIO_TOL, maxIter: EIG_RATIO_MAX_ITER };
+  return {
+    settings: { method: "Lanczos with full reorthogonalization, both ends of the spectrum, one run per point", ...options, precision: "float64" },
+    create(problem, ex) {
+      const e = createEigRatioEvaluator(problem, ex, options);
+      track(e);
+      return {
+        batch: e.batch,
+        evaluate: (coords, count) => e.evaluate(coords, count),
+        summary: () => ({ hvps: e.hvps, unconvergedPoints: e.unconverged })
+      };
+    }
+  };
+}
+
+function finiteRange(a: Float64Array): { lo: number; hi: number; nonFinite: number } {
+  let lo = Infinity, hi = -Infinity, nonFinite = 0;
+  for (const v of a) {
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi, nonFinite };
+}
+
+function eigRatioLine(r: LandscapeResult, e: EigRatioEvaluator | null): string {
+  const ratio = r.values["eig-ratio"];
+  if (!ratio) return "";
+  const { lo, hi, nonFinite } = finiteRange(ratio);
+  const range = lo <= hi ? `from ${lo.toPrecision(4)} to ${hi.toPrecision(4)}` : "undefined everywhere";
+  const undef = nonFinite > 0 ? `, undefined (λmax = 0) at ${nonFinite} point(s)` : "";
+  let cost = "";
+  if (e && r.pointsComputed > 0) {
+    cost = `; ${e.hvps} HVPs (${(e.hvps / r.pointsComputed).toFixed(1)} per point)`;
+    if (e.unconverged > 0) cost += `, ${e.unconverged} point(s) stopped at ${EIG_RATIO_MAX_ITER} Lanczos steps before the tolerance ${EIG_RATIO_TOL}`;
+  }
+  return `|λmin/λmax| ${range}${undef}${cost}\n`;
+}
 
 const LANDSCAPE_HELP = `
 Directions (default: random, the paper's method):
@@ -84,6 +137,19 @@ Directions (default: random, the paper's method):
                 trajectory drawn on the plane (trajectory.svg)
   --dir1/--dir2 directions from .npy files, used as given
 
+Metrics (--metrics, comma list):
+  loss, accuracy  from the first-layer shortcut, many points per ONNX call
+  eig-ratio       |λmin/λmax| of the loss Hessian at every grid point (Li et
+                  al. 2018's map of non-convexity: near 0 where the loss is
+                  locally convex, large where negative curvature dominates).
+                  Costly: one Lanczos run per point (full reorthogonalization,
+                  tolerance ${EIG_RATIO_TOL}, at most ${EIG_RATIO_MAX_ITER} steps), about 20-100
+                  Hessian-vector products of the whole data set each, so keep
+                  grids small (e.g. 11×11). Always float64, whatever --dtype;
+                  the Lanczos start vector is seeded by --seed. Written as
+                  eig-ratio.npy and eig-ratio.svg (heatmap; a curve for 1-D);
+                  undefined points (λmax = 0) are NaN/Infinity.
+
 Output in --out: loss.npy / accuracy.npy of shape [ny, nx] (loss[j][i] is at
 (x[i], y[j]); shape [nx] for 1-D), x.npy, y.npy, dir1.npy, dir2.npy,
 manifest.json, plots (curve | contour, contour-filled, heatmap, surface,
@@ -97,12 +163,13 @@ Examples:
   losscape landscape seed-relu --params t1.npy --to t2.npy --x -0.5:1.5:81 --out line
   losscape landscape mnist-mlp --params run/theta.npy --x -1:1:51 --y -1:1:51 --out plane
   losscape landscape spec.json --params run/theta.npy --trajectory run/trajectory.npy --out pca
+  losscape landscape spec.json --params run/theta.npy --x -1:1:11 --y -1:1:11 --metrics loss,eig-ratio --out curvature
 `;
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command("landscape")
-    .description("Loss (and accuracy) on a 1-D line or 2-D plane through θ: θ + x·d1 (+ y·d2).")
+    .description("Loss (and accuracy, Hessian |λmin/λmax|) on a 1-D line or 2-D plane through θ: θ + x·d1 (+ y·d2).")
     .addHelpText("after", LANDSCAPE_HELP)
     .argument("<spec>", "model spec JSON file, or a built-in example name")
     .requiredOption("--params <file>", "θ: .npy (shape [P]) or .json (e.g. theta.npy from losscape train)")
@@ -115,10 +182,10 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--ignore-bias", "zero the bias entries of random directions (the default)")
     .option("--include-bias", "let random directions move biases too")
     .option("--orthogonal", "make the second random direction orthogonal to the first")
-    .option("--seed <n>", "seed of the random directions", parseInteger("--seed", 0), 0)
+    .option("--seed <n>", "seed of the random directions (and of the eig-ratio Lanczos start vector)", parseInteger("--seed", 0), 0)
     .option("--x <min:max:num>", "x range (default -1:1:51; 0:1:51 with --to; around the trajectory for PCA)", rangeOption("--x"))
     .option("--y <min:max:num>", "y range: makes the surface 2-D", rangeOption("--y"))
-    .option("--metrics <list>", "comma list of loss, accuracy (default: loss, plus accuracy for classification)", parseMetrics)
+    .option("--metrics <list>", "comma list of loss, accuracy, eig-ratio (default: loss, plus accuracy for classification; eig-ratio is costly, see below)", parseMetrics)
     .addOption(new Option("--split <part>", "which data: train or test part").choices(["train", "test"]).default("train"))
     .option("--test-fraction <f>", "held-out fraction, as in losscape train (0 = all data is train)", parseNumber("--test-fraction"), 0)
     .addOption(new Option("--split-by <method>", "random (seeded) or index (the last samples are test)").choices(["random", "index"]).default("random"))
@@ -149,16 +216,18 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
 
       const ex = createOnnxExecutor(o.threads ? { threads: o.threads } : {});
       let progress: Progress | null = null;
+      let eig: EigRatioEvaluator | null = null;
       try {
         const r = await runLandscape(
           {
             spec: specArg.trim(), params: o.params, directions,
             ...(o.x ? { x: o.x } : {}), ...(o.y ? { y: o.y } : {}), ...(o.metrics ? { metrics: o.metrics } : {}),
+            metricPlugins: { "eig-ratio": eigRatioPlugin(o.seed, (e) => (eig = e)) },
             split: o.split, splitOptions: { testFraction: o.testFraction, method: o.splitBy, seed: o.splitSeed },
             dtype: o.dtype,
             ...(o.batchPoints ? { batchPoints: o.batchPoints } : {}), ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
             plain: o.plain ?? false, force: o.force ?? false, outDir: o.out,
-            extraOutputs: [...LANDSCAPE_PLOT_NAMES.flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE]
+            extraOutputs: [...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE]
           },
           ex,
           (p) => {
@@ -171,7 +240,15 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         const written: string[] = Object.values(r.manifest["files"] as Record<string, string>);
         written.push("manifest.json");
         if (o.plots) {
-          for (const plot of landscapePlots(r, { logLevels: o.logLevels ?? false })) {
+          const plots = r.values.loss || r.values.accuracy ? landscapePlots(r, { logLevels: o.logLevels ?? false }) : [];
+          const ratio = r.values["eig-ratio"];
+          if (ratio) {
+            const svg = r.y
+              ? eigRatioHeatmap({ x: r.x, y: r.y, ratio })
+              : eigRatioCurve({ x: r.x, ratio }, undefined, r.directionInfo["kind"] === "line" ? "t  (θ + t·(θ2 − θ))" : undefined);
+            plots.push({ name: EIG_RATIO_PLOT, svg });
+          }
+          for (const plot of plots) {
             for (const f of formats) {
               await writePlot(join(r.outDir, `${plot.name}.${f}`), plot.svg);
               written.push(`${plot.name}.${f}`);
@@ -181,7 +258,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         if (o.vtp && r.dims === 2 && r.y) {
           const fields: Record<string, Float64Array> = {};
           for (const m of r.metrics) fields[m] = r.values[m]!;
-          writeFileAtomic(join(r.outDir, VTP_FILE), surfaceToVtp({ x: r.x, y: r.y, fields, heightField: r.metrics[0]! }));
+          writeFileAtomic(join(r.outDir, VTP_FILE), surfaceToVtp({ x: r.x, y: r.y, fields, heightField: r.values.loss ? "loss" : r.metrics[0]! }));
           written.push(VTP_FILE);
         }
         const grid = r.y ? `${r.x.length}×${r.y.length}` : `${r.x.length}`;
@@ -200,7 +277,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         process.stdout.write(
           `${r.dims}-D landscape, grid ${grid}: computed ${r.pointsComputed} points in ${r.chunksComputed} chunk(s)` +
             `${r.chunksReused ? `, reused ${r.chunksReused} chunk(s)` : ""} (${r.computeSeconds.toFixed(2)} s${rate})\n` +
-            lossLine + pca + `wrote ${written.join(", ")} to ${r.outDir}\n`
+            lossLine + eigRatioLine(r, eig) + pca + `wrote ${written.join(", ")} to ${r.outDir}\n`
         );
         setExitCode(0);
       } finally {

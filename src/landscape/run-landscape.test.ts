@@ -126,6 +126,7 @@ describe("landscape surfaces", () => {
     ["a direction file of the wrong length", { directions: { kind: "files", dir1: "short.npy" } }, /--dir1 file .* has 6 values/],
     ["--y with --to", { y: { min: 0, max: 1, num: 3 } }, /1-D line/],
     ["accuracy for a regression loss", { metrics: ["accuracy"] }, /accuracy needs a classification loss/],
+    ["eig-ratio without its plug-in", { metrics: ["loss", "eig-ratio"] }, /--metrics eig-ratio needs its evaluator/],
     ["a trajectory with the wrong width", { directions: { kind: "pca", trajectory: "t1.npy" } }, /expected \[checkpoints, 7\]/],
     ["a missing spec", { spec: "no-such-spec.json" }, /cannot read file/]
   ] as [string, Partial<LandscapeRequest>, RegExp][])("%s is a UserError and writes nothing", async (_name, over, why) => {

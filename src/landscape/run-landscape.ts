@@ -1,7 +1,7 @@
 /**
  * `losscape landscape` as one library call: resolve the model, θ, data split and directions; evaluate
- * the loss (and accuracy) on a 1-D line or 2-D plane through θ in resumable chunks; write the arrays,
- * the directions and manifest.json. Every input is validated before anything is written, so a user
+ * the loss (and accuracy, and any plugged-in metric such as the Hessian's |λmin/λmax|) on a 1-D line
+ * or 2-D plane through θ in resumable chunks; write the arrays, the directions and manifest.json. Every input is validated before anything is written, so a user
  * error leaves no half-written folder.
  */
 import { createHash } from "node:crypto";
@@ -22,7 +22,18 @@ import { makeDirections, type DirectionRequest } from "./directions/make-directi
 import type { Normalization } from "./directions/normalize.js";
 import { createPlainEvaluator } from "./evaluate/plain.js";
 import { createPlaneEvaluator, defaultPlaneBatch } from "./evaluate/plane.js";
-import type { FloatType, Metric, MetricValues, PointEvaluator, SurfaceProblem } from "./evaluate/problem.js";
+import {
+  isNetworkMetric,
+  METRICS,
+  type FloatType,
+  type Metric,
+  type MetricPluginEvaluator,
+  type MetricPlugins,
+  type MetricValues,
+  type PluginMetric,
+  type PointEvaluator,
+  type SurfaceProblem
+} from "./evaluate/problem.js";
 import { formatRange, rangeValues, type AxisRange } from "./range.js";
 
 export type DirectionChoice =
@@ -44,6 +55,8 @@ export interface LandscapeRequest {
   y?: AxisRange;
   /** Default: loss, plus accuracy for classification losses. */
   metrics?: Metric[];
+  /** Evaluators of the metrics the landscape cannot compute itself ("eig-ratio"); needed only when requested. */
+  metricPlugins?: MetricPlugins;
   split: SplitName;
   splitOptions: SplitOptions;
   dtype: FloatType;
@@ -90,6 +103,7 @@ export const LANDSCAPE_FILES = {
   manifest: "manifest.json",
   loss: "loss.npy",
   accuracy: "accuracy.npy",
+  "eig-ratio": "eig-ratio.npy",
   x: "x.npy",
   y: "y.npy",
   dir1: "dir1.npy",
@@ -99,6 +113,8 @@ export const LANDSCAPE_FILES = {
 
 const DEFAULT_RANGE: AxisRange = { min: -1, max: 1, num: 51 };
 const TARGET_CHUNK_POINTS = 256;
+/** A plug-in metric can cost seconds per point (a Lanczos run of tens of HVPs), so chunks stay small. */
+const TARGET_PLUGIN_CHUNK_POINTS = 16;
 export const MAX_GRID_POINTS = 10_000_000;
 
 function sha256(a: Float64Array): string {
@@ -148,8 +164,15 @@ export async function runLandscape(
   const data = selectPart(splitData(full, req.splitOptions), req.split);
   const classification = lossTask(spec.loss) === "classification";
   const metrics: Metric[] = req.metrics ?? (classification ? ["loss", "accuracy"] : ["loss"]);
-  if (metrics.length === 0) throw new UserError("--metrics needs at least one of: loss, accuracy");
+  if (metrics.length === 0) throw new UserError(`--metrics needs at least one of: ${METRICS.join(", ")}`);
   if (new Set(metrics).size !== metrics.length) throw new UserError(`--metrics lists a metric twice: ${metrics.join(",")}`);
+  const unknown = metrics.filter((m) => !METRICS.includes(m));
+  if (unknown.length > 0) throw new UserError(`--metrics: unknown metric ${unknown.join(", ")} (valid: ${METRICS.join(", ")})`);
+  const networkMetrics = metrics.filter(isNetworkMetric);
+  const pluginMetrics = metrics.filter((m): m is PluginMetric => !isNetworkMetric(m));
+  for (const m of pluginMetrics) {
+    if (!req.metricPlugins?.[m]) throw new UserError(`--metrics ${m} needs its evaluator, which this caller did not provide (the losscape CLI does)`);
+  }
   if (metrics.includes("accuracy") && !classification) throw new UserError(`accuracy needs a classification loss; ${spec.loss} is a regression loss (use --metrics loss)`);
   const batchOpt = checkedPositiveInt(req.batchPoints, "--batch-points", 4096);
   const chunkOpt = checkedPositiveInt(req.chunkSize, "--chunk-size", MAX_GRID_POINTS);
@@ -197,9 +220,10 @@ export async function runLandscape(
   const total = nx * ny;
   if (total > MAX_GRID_POINTS) throw new UserError(`the grid has ${total} points; at most ${MAX_GRID_POINTS} are allowed`);
 
-  const problem: SurfaceProblem = { spec, layout, data, theta, dirs: dirs.dirs, metrics, dtype: req.dtype };
-  const batch = req.plain ? 1 : (batchOpt ?? defaultPlaneBatch(problem));
-  const chunkSize = chunkOpt ?? batch * Math.max(1, Math.round(TARGET_CHUNK_POINTS / batch));
+  const problem: SurfaceProblem = { spec, layout, data, theta, dirs: dirs.dirs, metrics: networkMetrics, dtype: req.dtype };
+  const targetChunk = pluginMetrics.length > 0 ? TARGET_PLUGIN_CHUNK_POINTS : TARGET_CHUNK_POINTS;
+  const batch = req.plain ? 1 : (batchOpt ?? Math.min(defaultPlaneBatch(problem), targetChunk));
+  const chunkSize = chunkOpt ?? batch * Math.max(1, Math.round(targetChunk / batch));
   const chunkLayout = { totalPoints: total, chunkSize, metrics };
 
   const identityInputs: Record<string, unknown> = {
@@ -210,6 +234,8 @@ export async function runLandscape(
     x: formatRange(xr),
     y: yr ? formatRange(yr) : null,
     metrics,
+    // Absent for loss/accuracy-only runs, so their identity (and resumability) is unchanged.
+    metricPlugins: pluginMetrics.length > 0 ? Object.fromEntries(pluginMetrics.map((m) => [m, req.metricPlugins![m]!.settings])) : undefined,
     dtype: req.dtype,
     evaluator: req.plain ? "plain" : "first-layer shortcut",
     batchPoints: batch,
@@ -230,11 +256,11 @@ export async function runLandscape(
   }
   const t0 = performance.now();
   let evaluator: PointEvaluator | null = null;
+  const plugins = new Map<PluginMetric, MetricPluginEvaluator>();
   let done = reusedPoints, computed = 0, pointsComputed = 0;
   onProgress({ done, total, reused: reusedPoints });
   for (let c = 0; c < nChunks; c++) {
     if (chunks[c]) continue;
-    evaluator ??= req.plain ? createPlainEvaluator(problem, ex) : await createPlaneEvaluator(problem, ex, batch);
     const { start, count } = chunkRange(chunkLayout, c);
     const coords = new Float64Array(count * dims);
     for (let q = 0; q < count; q++) {
@@ -242,7 +268,30 @@ export async function runLandscape(
       coords[q * dims] = xs[p % nx]!;
       if (ys) coords[q * dims + 1] = ys[Math.floor(p / nx)]!;
     }
-    const r = await evaluator.evaluate(coords, count);
+    const r: MetricValues = {};
+    if (networkMetrics.length > 0) {
+      evaluator ??= req.plain ? createPlainEvaluator(problem, ex) : await createPlaneEvaluator(problem, ex, batch);
+      Object.assign(r, await evaluator.evaluate(coords, count));
+    }
+    for (const [k, m] of pluginMetrics.entries()) {
+      let pe = plugins.get(m);
+      if (!pe) {
+        pe = req.metricPlugins![m]!.create({ spec, data, theta, dirs: dirs.dirs }, ex);
+        plugins.set(m, pe);
+      }
+      const out = new Float64Array(count);
+      const step = pe.batch ?? count;
+      for (let s = 0; s < count; s += step) {
+        const n = Math.min(step, count - s);
+        const v = (await pe.evaluate(coords.subarray(s * dims, (s + n) * dims), n))[m];
+        if (!v || v.length < n) throw new Error(`metric plug-in ${m} returned ${v ? v.length : "no"} values for ${n} points`);
+        out.set(v.subarray(0, n), s);
+        // Slow plug-ins report inside the chunk; the chunk's own report (done === total at the end) follows its write.
+        const partial = Math.floor((k * count + s + n) / pluginMetrics.length);
+        if (partial < count) onProgress({ done: done + partial, total, reused: reusedPoints });
+      }
+      r[m] = out;
+    }
     const vals = metrics.map((m) => r[m]!);
     store.write(c, vals);
     chunks[c] = vals;
@@ -297,7 +346,16 @@ export async function runLandscape(
     dtype: req.dtype,
     evaluation: {
       method: req.plain ? "plain (one full network per point)" : "first-layer shortcut (X·W(α,β)ᵀ = X·W0ᵀ + α X·D1ᵀ + β X·D2ᵀ precomputed)",
-      batchPoints: batch, chunkSize, chunks: nChunks, executor: ex.name
+      batchPoints: batch, chunkSize, chunks: nChunks, executor: ex.name,
+      ...(pluginMetrics.length > 0
+        ? {
+          plugins: Object.fromEntries(pluginMetrics.map((m) => [m, {
+            ...req.metricPlugins![m]!.settings,
+            // Counters cover this run's points only (none when every chunk was reused).
+            thisRun: plugins.get(m)?.summary?.() ?? null
+          }]))
+        }
+        : {})
     },
     seed: d.kind === "random" ? d.seed : null,
     files,

@@ -1,12 +1,12 @@
 /**
  * Plots of `losscape hessian` results: the exact eigenvalue spectrum, the SLQ spectral density on a
  * log axis (with Lanczos extremes marked when known), and the |λmin/λmax| heat map over a
- * landscape plane.
+ * landscape plane (a curve along a landscape line).
  */
 import type { HessianReport } from "../hessian/analyze.js";
 import { zeroTolerance } from "../hessian/report.js";
 import { heatmapPlot } from "./heatmap.js";
-import type { VerticalMarker } from "./line-plot.js";
+import { linePlot, type VerticalMarker } from "./line-plot.js";
 import { densityPlot, spectrumPlot } from "./spectrum-plot.js";
 
 export interface NamedPlot {
@@ -55,4 +55,13 @@ export interface EigRatioMap {
 /** Li et al.'s map of |λmin/λmax|: small (dark) where the loss is nearly convex. */
 export function eigRatioHeatmap(m: EigRatioMap, title = "|λmin / λmax| of the Hessian"): string {
   return heatmapPlot({ x: m.x, y: m.y, z: m.ratio, title, xLabel: "α (direction 1)", yLabel: "β (direction 2)", zLabel: "|λmin/λmax|" });
+}
+
+/** |λmin/λmax| along a landscape line (a 1-D `--metrics eig-ratio` run). */
+export function eigRatioCurve(
+  m: { x: ArrayLike<number>; ratio: ArrayLike<number> },
+  title = "|λmin / λmax| of the Hessian",
+  xLabel = "α (direction 1)"
+): string {
+  return linePlot({ title, xLabel, panels: [{ series: [{ x: m.x, y: m.ratio, label: "|λmin/λmax|" }], yLabel: "|λmin/λmax|" }] });
 }

@@ -1,9 +1,22 @@
+import type { Executor } from "../../exec/executor.js";
 import type { Dataset } from "../../model/datasets/dataset.js";
 import type { ParamLayout } from "../../model/layout.js";
 import type { ModelSpec } from "../../model/spec.js";
 
-export type Metric = "loss" | "accuracy";
-export const METRICS: readonly Metric[] = ["loss", "accuracy"];
+export type Metric = "loss" | "accuracy" | "eig-ratio";
+export const METRICS: readonly Metric[] = ["loss", "accuracy", "eig-ratio"];
+/** The metrics the landscape computes itself from the network's forward pass. */
+export type NetworkMetric = "loss" | "accuracy";
+export const NETWORK_METRICS: readonly NetworkMetric[] = ["loss", "accuracy"];
+/**
+ * Metrics computed by an evaluator the caller plugs in (the Hessian's |λmin/λmax|): the landscape
+ * layer sits above hessian/ and cannot import it.
+ */
+export type PluginMetric = Exclude<Metric, NetworkMetric>;
+
+export function isNetworkMetric(m: Metric): m is NetworkMetric {
+  return (NETWORK_METRICS as readonly Metric[]).includes(m);
+}
 export type FloatType = "float32" | "float64";
 
 /** The loss (and accuracy) of `spec` on `data` at θ + Σ c_k d_k, for coordinates c in a line or plane. */
@@ -13,6 +26,7 @@ export interface SurfaceProblem {
   data: Dataset;
   theta: Float64Array;
   dirs: readonly Float64Array[];
+  /** Only network metrics (loss, accuracy) are evaluated from a SurfaceProblem. */
   metrics: readonly Metric[];
   dtype: FloatType;
 }
@@ -26,3 +40,33 @@ export interface PointEvaluator {
   /** coords: count × dims row-major (α, β per point). */
   evaluate(coords: Float64Array, count: number): Promise<MetricValues>;
 }
+
+/** The line or plane a plug-in metric is evaluated on: θ + Σ c_k d_k, with the loss's data. */
+export interface PluginProblem {
+  spec: ModelSpec;
+  data: Dataset;
+  theta: Float64Array;
+  dirs: readonly Float64Array[];
+}
+
+export interface MetricPluginEvaluator {
+  /** Points per call; progress is reported after each call (default: a whole chunk per call). */
+  readonly batch?: number;
+  /** coords: count × dims row-major; returns the plug-in's metric under its name, `count` values in point order. */
+  evaluate(coords: Float64Array, count: number): Promise<Readonly<Record<string, Float64Array>>>;
+  /** Counters for the manifest (e.g. HVPs spent) over the points this run computed. */
+  summary?(): Record<string, unknown>;
+}
+
+export interface MetricPlugin {
+  /**
+   * Everything besides the landscape's own inputs that changes the plug-in's values (method, seed,
+   * tolerances, precision). It joins the resume identity, so a rerun with other settings is refused
+   * instead of mixing chunks.
+   */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Called once per run, before the first chunk that needs it. */
+  create(problem: PluginProblem, ex: Executor): MetricPluginEvaluator;
+}
+
+export type MetricPlugins = Partial<Record<PluginMetric, MetricPlugin>>;
