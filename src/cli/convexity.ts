@@ -1,6 +1,9 @@
 /** `losscape convexity SPEC`: is the network's loss convex in its weights? Proof, certificate, or unknown. */
 import { isAbsolute, resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import type { Executor } from "../exec/executor.js";
+import { createOnnxExecutor } from "../exec/onnx/executor.js";
+import { createReferenceExecutor } from "../exec/reference.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { resolveData } from "../model/data.js";
 import { analyzeNetworkConvexity, type NetworkConvexityResult } from "../model/network-convexity.js";
@@ -43,6 +46,17 @@ interface ConvexityCliOptions {
   plot?: string;
   params?: string;
   blocks: boolean;
+  executor: "auto" | "onnx" | "reference";
+}
+
+/**
+ * The search only needs float64 loss values (certificates are re-checked exactly or with intervals),
+ * so large problems run it on ONNX Runtime; tiny ones stay on the reference interpreter, where
+ * creating a session would cost more than the evaluations.
+ */
+function searchExecutor(choice: ConvexityCliOptions["executor"], samples: number, params: number): Executor {
+  const big = samples * params > 200_000;
+  return choice === "onnx" || (choice === "auto" && big) ? createOnnxExecutor({ dtype: "float64" }) : createReferenceExecutor();
 }
 
 /** The spec as embedded in certificates: data file paths made absolute so the certificate can move. */
@@ -116,6 +130,11 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--plot <file>", "plot the loss along θa -> θb against the chord (.svg or .png)")
     .option("--params <file>", "a parameter vector (JSON array or .npy) used as a reference point")
     .option("--no-blocks", "skip the per-block analysis")
+    .addOption(
+      new Option("--executor <name>", "where the search evaluates the loss (auto: ONNX Runtime for large problems)")
+        .choices(["auto", "onnx", "reference"])
+        .default("auto")
+    )
     .addHelpText("after", HELP)
     .action(async (specArg: string, o: ConvexityCliOptions) => {
       if (!(o.budget > 0)) throw new UserError(`--budget must be a positive number of seconds, got ${o.budget}`);
@@ -123,10 +142,11 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const src = loadModelSource(specArg.trim());
       const dataset = resolveData(src.spec, src.specDir);
       const params = o.params ? loadParamsFile(o.params, mlpLayout(src.spec)) : undefined;
+      const executor = searchExecutor(o.executor, dataset.n, mlpLayout(src.spec).size);
       const r = await analyzeNetworkConvexity(src.spec, dataset, {
-        seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks,
+        seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
         ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})
-      });
+      }).finally(() => executor.dispose());
       process.stdout.write(o.json ? `${JSON.stringify(convexityJson(r), null, 2)}\n` : renderConvexityText(r, src.source));
       if (o.certificate) {
         if (r.certificate) writeFileAtomic(o.certificate, `${JSON.stringify(r.certificate, null, 2)}\n`);

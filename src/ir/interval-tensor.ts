@@ -9,7 +9,8 @@ import * as iv from "../num/interval/index.js";
 import type { Interval } from "../num/interval/index.js";
 import { addDown, addUp, divDown, divUp, mulDown, mulUp } from "../num/interval/index.js";
 import type { Attrs, ValueType } from "./graph.js";
-import { matmulPlan, matmulShape, reduceAxes, reducedShape } from "./kernels.js";
+import { matmulPlan, matmulShape, reduceAxes, reducedShape, type MatmulPlan } from "./kernels.js";
+import { midRadMatmul } from "./interval-matmul.js";
 import { broadcastIndexMap, broadcastShapes, sizeOf, type Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -128,9 +129,24 @@ class IntervalSum {
   }
 }
 
+/** Multiply-adds from which the midpoint-radius product pays off. */
+export const MIDRAD_MIN_WORK = 1 << 16;
+
 /** Enclosure of Σ a_ip b_pj with numpy matmul semantics. */
 export function intervalMatmul(a: IntervalTensor, b: IntervalTensor): IntervalTensor {
-  const { m, k, n, batches: nb, aOffset, bOffset } = matmulPlan(a.shape, b.shape);
+  const plan = matmulPlan(a.shape, b.shape);
+  // Small products keep directed rounding per term (exact products stay point intervals); large ones,
+  // where that costs minutes, use the midpoint-radius bound, a few ulps wider but as rigorous.
+  if (plan.batches * plan.m * plan.k * plan.n >= MIDRAD_MIN_WORK) {
+    const fast = midRadMatmul(a, b, plan);
+    if (fast) return { shape: matmulShape(a.shape, b.shape), ...fast };
+  }
+  return termByTermMatmul(a, b, plan);
+}
+
+/** Directed rounding on every product: slower, but valid with infinite bounds too. */
+export function termByTermMatmul(a: IntervalTensor, b: IntervalTensor, plan: MatmulPlan): IntervalTensor {
+  const { m, k, n, batches: nb, aOffset, bOffset } = plan;
   const lo = new Float64Array(nb * m * n), hi = new Float64Array(nb * m * n);
   const acc = new IntervalSum();
   for (let t = 0; t < nb; t++) {

@@ -98,7 +98,12 @@ export function analyzeDcp(graph: Graph, options: DcpOptions = {}): DcpResult {
     }
     if (n.op === "Constant") {
       const t = n.attrs["value"] as Tensor;
-      const lo = Math.min(...t.data), hi = Math.max(...t.data);
+      // a loop, not Math.min(...data): constants can be whole data sets (millions of values)
+      let lo = Infinity, hi = -Infinity;
+      for (const v of t.data) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
       nodes[n.id] = { ...base, curvature: "constant", sign: refineSign("unknown", t.data.length ? { lo, hi } : undefined), rule: "constant" };
       continue;
     }
