@@ -373,7 +373,7 @@ export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset,
 
   // Reference points: the user's θ, an exact affine fit, a briefly trained θ, a random init.
   const refs: { theta: Float64Array; origin: string }[] = [];
-  if (opts.params) refs.push({ theta: opts.params, origin: "the given parameters (--params)" });
+  if (opts.params) refs.push({ theta: opts.params, origin: "the given parameter vector" });
   const hasHidden = hiddenLayers(spec, layout).length > 0;
   const fit = hasHidden ? affineFitParameters(spec, layout, dataset) : null;
   if (fit) refs.push({ theta: fit, origin: "a network that computes the least-squares affine fit of the data exactly" });
