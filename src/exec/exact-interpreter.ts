@@ -6,7 +6,7 @@
  */
 import { Rational } from "../num/rational.js";
 import { NotExactError, exactFromTensor, type ExactTensor } from "../ir/exact-tensor.js";
-import { interpret, liveNodes, type Graph, type Node } from "../ir/graph.js";
+import { interpret, liveNodes, selectOutputs, type Graph, type Node } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
 import { UserError } from "../util/errors.js";
@@ -28,12 +28,7 @@ function constantIntegers(node: Node): boolean {
 
 /** Why each live node (for the chosen outputs) cannot be evaluated exactly; empty when the graph can. */
 export function exactnessProblems(graph: Graph, outputs: readonly string[] = graph.outputs.map((o) => o.name)): ExactnessProblem[] {
-  const roots = outputs.map((name) => {
-    const o = graph.outputs.find((x) => x.name === name);
-    if (!o) throw new Error(`graph has no output "${name}"`);
-    return o.id;
-  });
-  const live = liveNodes(graph, roots);
+  const live = liveNodes(graph, selectOutputs(graph, outputs).map((o) => o.id));
   const problems: ExactnessProblem[] = [];
   for (const node of graph.nodes) {
     if (!live[node.id] || node.op === "Input") continue;

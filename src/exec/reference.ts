@@ -8,6 +8,18 @@ export interface ReferenceOptions {
   float32Rounding?: boolean;
 }
 
+/** float32 constants rounded once, not on every run (a float32 data set would otherwise be copied per run). */
+const roundedConstants = new WeakMap<Tensor, Tensor>();
+
+function roundedConstant(t: Tensor): Tensor {
+  let r = roundedConstants.get(t);
+  if (!r) {
+    r = { ...t, data: roundF32(t.data) };
+    roundedConstants.set(t, r);
+  }
+  return r;
+}
+
 /** Evaluate a graph with the float64 kernels of the op records. Synchronous core of the reference executor. */
 export function evaluate(
   graph: Graph,
@@ -21,7 +33,8 @@ export function evaluate(
     feeds,
     (node: Node, inputs: Tensor[]) => {
       const r = getOp(node.op).eval(inputs, node.attrs, node);
-      return f32 && node.dtype === "float32" ? { ...r, data: roundF32(r.data) } : r;
+      if (!f32 || node.dtype !== "float32") return r;
+      return node.op === "Constant" ? roundedConstant(r) : { ...r, data: roundF32(r.data) };
     },
     options.outputs
   );

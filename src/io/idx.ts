@@ -17,20 +17,23 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** The bytes inflated when they are gzip-compressed, else unchanged; `fail` reports corrupt gzip data. */
+export function gunzipIfCompressed(bytes: Uint8Array, fail: (problem: string) => never): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    const buf = gunzipSync(bytes);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    return fail(`gzip data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
 /** Parse IDX bytes (gzip-compressed or not). `source` is named in every error message. */
 export function readIdx(input: Uint8Array, source = "<idx bytes>"): NdArray {
   const fail = (problem: string): never => {
     throw new UserError(`${source}: not a valid IDX file: ${problem}`);
   };
-  let bytes = input;
-  if (isGzip(input)) {
-    try {
-      const buf = gunzipSync(input);
-      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch (e) {
-      fail(`gzip data is corrupt (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
+  const bytes = gunzipIfCompressed(input, fail);
   if (bytes.length < 4) fail(`only ${bytes.length} bytes long (truncated?)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) fail("wrong magic (the first two bytes must be zero)");
   const dtype = TYPE_CODES[bytes[2]!];

@@ -3,10 +3,9 @@
  * .npy by its magic, IDX by its two leading zero bytes (after gunzip if gzip-compressed),
  * anything else as a numeric text table (CSV, TSV, whitespace).
  */
-import { gunzipSync } from "node:zlib";
 import { UserError } from "../util/errors.js";
 import { parseCsv } from "./csv.js";
-import { readIdx, isGzip } from "./idx.js";
+import { gunzipIfCompressed, readIdx } from "./idx.js";
 import { toFloat64 } from "./ndarray.js";
 import { readNpy } from "./npy.js";
 import { readFileBytes } from "./read-file.js";
@@ -28,15 +27,9 @@ export function detectArrayFormat(bytes: Uint8Array): ArrayFileFormat {
 }
 
 export function readArray(bytes: Uint8Array, source = "<array bytes>"): LoadedArray {
-  let plain = bytes;
-  if (isGzip(bytes)) {
-    try {
-      const buf = gunzipSync(bytes);
-      plain = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch (e) {
-      throw new UserError(`${source}: gzip data is corrupt (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
+  const plain = gunzipIfCompressed(bytes, (problem) => {
+    throw new UserError(`${source}: ${problem}`);
+  });
   const format = detectArrayFormat(plain);
   if (format === "npy") return { format, ...toFloat64(readNpy(plain, source)) };
   if (format === "idx") return { format, ...toFloat64(readIdx(plain, source)) };

@@ -38,13 +38,19 @@ export function formatShape(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
 }
 
+const TYPED_ARRAYS: { [D in Dtype]: { new (length: number): DtypeArrays[D]; new (buffer: ArrayBufferLike): DtypeArrays[D] } } = {
+  float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array,
+  int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array,
+  int8: Int8Array, uint8: Uint8Array, bool: Uint8Array
+};
+
 export function allocate<K extends Dtype>(dtype: K, length: number): DtypeArrays[K] {
-  const ctors: { [D in Dtype]: new (n: number) => DtypeArrays[D] } = {
-    float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array,
-    int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array,
-    int8: Int8Array, uint8: Uint8Array, bool: Uint8Array
-  };
-  return new ctors[dtype](length);
+  return new TYPED_ARRAYS[dtype](length);
+}
+
+/** The whole buffer viewed as `dtype` elements (the buffer must be aligned for it). */
+export function viewAs<K extends Dtype>(dtype: K, buffer: ArrayBufferLike): DtypeArrays[K] {
+  return new TYPED_ARRAYS[dtype](buffer);
 }
 
 /** Any array as float64, copied (never aliased, so callers may mutate the result freely). int64 beyond 2^53 rounds. */

@@ -6,7 +6,7 @@
 import { UserError } from "../util/errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import {
-  type Dtype, type DtypeArrays, type NdArray, DTYPE_BYTES, assertConsistent, formatShape, shapeSize
+  type Dtype, type NdArray, DTYPE_BYTES, assertConsistent, formatShape, shapeSize, viewAs
 } from "./ndarray.js";
 import { PyLiteralError, type PyValue, parsePythonLiteral } from "./python-literal.js";
 import { readFileBytes } from "./read-file.js";
@@ -216,15 +216,6 @@ function fortranToC(raw: Uint8Array, shape: number[], itemSize: number): Uint8Ar
 function wrap(dtype: Dtype, buffer: ArrayBufferLike, shape: number[]): NdArray {
   const data = viewAs(dtype, buffer);
   return { dtype, shape, data } as NdArray;
-}
-
-function viewAs<K extends Dtype>(dtype: K, buffer: ArrayBufferLike): DtypeArrays[K] {
-  const ctors: { [D in Dtype]: new (b: ArrayBufferLike) => DtypeArrays[D] } = {
-    float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array,
-    int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array,
-    int8: Int8Array, uint8: Uint8Array, bool: Uint8Array
-  };
-  return new ctors[dtype](buffer);
 }
 
 function latin1(bytes: Uint8Array): string {

@@ -22,6 +22,9 @@ export class Value implements ValueType {
 
 export type Operand = Value | number;
 
+/** A node rewrite for GraphBuilder.fromGraph: the node's replacement, or undefined to copy it. */
+export type NodeRule = (g: GraphBuilder, node: Node, inputs: Value[]) => Value | undefined;
+
 interface MutableNode extends ValueType {
   id: number;
   op: string;
@@ -102,8 +105,7 @@ export class GraphBuilder {
   build(outputs: Readonly<Record<string, Value>>): Graph {
     const outs = Object.entries(outputs);
     if (outs.length === 0) throw new Error("a graph needs at least one output");
-    const frozen: Node[] = this.nodes.map((n) => ({ ...n }));
-    const live = liveNodes({ nodes: frozen, inputs: [], outputs: [] }, outs.map(([, v]) => v.id));
+    const live = liveNodes({ nodes: this.nodes, inputs: [], outputs: [] }, outs.map(([, v]) => v.id));
     for (const id of this.inputNames.values()) live[id] = 1;
     const remap = new Int32Array(this.nodes.length).fill(-1);
     const nodes: Node[] = [];
@@ -119,15 +121,21 @@ export class GraphBuilder {
     };
   }
 
-  /** Copy a graph into a fresh builder; returns the builder and one Value per node of the graph. */
-  static fromGraph(graph: Graph, floatType?: "float32" | "float64"): { g: GraphBuilder; values: Value[] } {
+  /**
+   * Copy a graph into a fresh builder; returns the builder and one Value per node of the graph.
+   * `rule` may replace any node by other IR (returning undefined copies the node unchanged).
+   */
+  static fromGraph(graph: Graph, floatType?: "float32" | "float64", rule?: NodeRule): { g: GraphBuilder; values: Value[] } {
     const ft = floatType ?? (graph.nodes.find((n) => isFloat(n.dtype))?.dtype as "float32" | "float64" | undefined) ?? "float64";
     const g = new GraphBuilder(ft);
     const values: Value[] = [];
     for (const n of graph.nodes) {
-      if (n.op === "Input") values.push(g.input(n.attrs["name"] as string, n.shape, n.dtype));
+      const ins = n.inputs.map((i) => values[i]!);
+      const replaced = rule?.(g, n, ins);
+      if (replaced) values.push(replaced);
+      else if (n.op === "Input") values.push(g.input(n.attrs["name"] as string, n.shape, n.dtype));
       else if (n.op === "Constant") values.push(g.constant(n.attrs["value"] as Tensor));
-      else values.push(g.op(n.op, n.inputs.map((i) => values[i]!), n.attrs));
+      else values.push(g.op(n.op, ins, n.attrs));
     }
     return { g, values };
   }

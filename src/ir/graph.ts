@@ -45,6 +45,15 @@ export function outputNode(graph: Graph, name: string): Node {
   return graph.nodes[nv.id]!;
 }
 
+/** The named outputs, in the order asked for. */
+export function selectOutputs(graph: Graph, names: readonly string[]): NamedValue[] {
+  return names.map((name) => {
+    const o = graph.outputs.find((x) => x.name === name);
+    if (!o) throw new Error(`graph has no output "${name}"`);
+    return o;
+  });
+}
+
 /** Generic forward interpreter: each interpreter (float64, interval, exact) supplies how to evaluate one node. */
 export function interpret<V>(
   graph: Graph,
@@ -52,11 +61,7 @@ export function interpret<V>(
   evalNode: (node: Node, inputs: V[]) => V,
   outputs: readonly string[] = graph.outputs.map((o) => o.name)
 ): Record<string, V> {
-  const wanted = outputs.map((name) => {
-    const o = graph.outputs.find((x) => x.name === name);
-    if (!o) throw new Error(`graph has no output "${name}"`);
-    return o;
-  });
+  const wanted = selectOutputs(graph, outputs);
   const live = liveNodes(graph, wanted.map((o) => o.id));
   const vals = new Array<V | undefined>(graph.nodes.length);
   // A value is dropped after its last use so long graphs do not keep every intermediate alive.

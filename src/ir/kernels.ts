@@ -48,13 +48,12 @@ export function mapTernary(a: Tensor, b: Tensor, c: Tensor, type: ValueType, f: 
   return out(type, r);
 }
 
-export function requireFloat(op: string, t: ValueType, which = "input"): void {
+export function requireFloat(t: ValueType, which = "input"): void {
   if (!isFloat(t.dtype)) throw new ShapeError(`${which} must be float32 or float64, got ${t.dtype}`);
-  void op;
 }
 
 export function inferUnaryFloat([x]: readonly ValueType[]): ValueType {
-  requireFloat("", x!);
+  requireFloat(x!);
   return { dtype: x!.dtype, shape: x!.shape };
 }
 
@@ -73,7 +72,7 @@ export function inferBroadcast(types: readonly ValueType[], resultDType?: DType)
 
 export function inferBinaryFloat(types: readonly ValueType[]): ValueType {
   const t = inferBroadcast(types);
-  requireFloat("", t);
+  requireFloat(t);
   return t;
 }
 
@@ -178,13 +177,7 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepdims: bo
 }
 
 /** Generic reduction: `init`, then fold each element into its output slot. */
-export function reduceKernel(
-  x: Tensor,
-  axes: readonly number[],
-  type: ValueType,
-  init: number,
-  fold: (acc: number, v: number) => number
-): Float64Array {
+export function reduceKernel(x: Tensor, axes: readonly number[], init: number, fold: (acc: number, v: number) => number): Float64Array {
   const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const r = new Float64Array(sizeOf(keepShape)).fill(init);
   const map = broadcastIndexMap(keepShape, x.shape);
@@ -192,7 +185,6 @@ export function reduceKernel(
     const o = map ? map[f]! : f;
     r[o] = fold(r[o]!, x.data[f]!);
   }
-  void type;
   return r;
 }
 

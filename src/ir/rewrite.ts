@@ -1,4 +1,4 @@
-import { GraphBuilder, type Value } from "./builder.js";
+import { GraphBuilder, type NodeRule, type Value } from "./builder.js";
 import { isFloat } from "./dtype.js";
 import type { Graph, Node } from "./graph.js";
 import { roundF32, type Tensor } from "./tensor.js";
@@ -7,21 +7,8 @@ import { roundF32, type Tensor } from "./tensor.js";
  * Copy a graph node by node, letting `rule` replace any node with other IR (return undefined to keep it).
  * Every graph transform that is not autodiff (dtype conversion, decomposition for a backend) is one of these.
  */
-export function rewriteGraph(
-  graph: Graph,
-  rule: (g: GraphBuilder, node: Node, inputs: Value[]) => Value | undefined,
-  floatType: "float32" | "float64" = floatTypeOf(graph)
-): Graph {
-  const g = new GraphBuilder(floatType);
-  const values: Value[] = [];
-  for (const n of graph.nodes) {
-    const ins = n.inputs.map((i) => values[i]!);
-    const replaced = rule(g, n, ins);
-    if (replaced) values.push(replaced);
-    else if (n.op === "Input") values.push(g.input(n.attrs["name"] as string, n.shape, n.dtype));
-    else if (n.op === "Constant") values.push(g.constant(n.attrs["value"] as Tensor));
-    else values.push(g.op(n.op, ins, n.attrs));
-  }
+export function rewriteGraph(graph: Graph, rule: NodeRule, floatType: "float32" | "float64" = floatTypeOf(graph)): Graph {
+  const { g, values } = GraphBuilder.fromGraph(graph, floatType, rule);
   const outs: Record<string, Value> = {};
   for (const o of graph.outputs) outs[o.name] = values[o.id]!;
   return g.build(outs);

@@ -152,3 +152,19 @@ describe("float64 lowering", () => {
     await expect(ort64.run(graph, { theta: tensor([2], [1, 2]) })).rejects.toThrow(/theta/);
   });
 });
+
+describe("Slice bounds", () => {
+  it("clamp out-of-range starts and ends as onnxruntime does, backward steps included", async () => {
+    const cases: [number, number, number][] = [
+      [-100, -200, -1], [-100, 0, -1], [100, -100, -1], [-6, -100, -2], [2, -100, -1], [-100, 100, 1], [3, 100, 2]
+    ];
+    const feeds = { x: tensor([5], [0, 1, 2, 3, 4]) };
+    for (const [start, end, step] of cases) {
+      const g = new GraphBuilder();
+      const graph = g.build({ y: g.slice(g.input("x", [5]), [start], [end], [0], [step]) });
+      const got = (await ort64.run(graph, feeds))["y"]!;
+      const ref = evaluate(graph, feeds)["y"]!;
+      expect({ start, end, step, ref: [...ref.data] }).toEqual({ start, end, step, ref: [...got.data] });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { GraphBuilder, Value } from "../builder.js";
 import type { Attrs } from "../graph.js";
 import { ShapeError, broadcastShapes, fmtShape } from "../shape.js";
-import { mapBinary, matmulKernel, requireFloat, sameDType, transposeKernel } from "../kernels.js";
+import { mapBinary, mapUnary, matmulKernel, requireFloat, sameDType, transposeKernel } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
 import type { Tensor } from "../tensor.js";
 import { GEMM_FACTS } from "../curvature-facts.js";
@@ -51,7 +51,7 @@ export const Gemm = defineOp({
   },
   infer: (types, attrs) => {
     const dtype = sameDType(types);
-    requireFloat("Gemm", types[0]!);
+    requireFloat(types[0]!);
     const [a, b, c] = types;
     if (a!.shape.length !== 2 || b!.shape.length !== 2) throw new ShapeError(`A and B must be 2-D, got ${fmtShape(a!.shape)} and ${fmtShape(b!.shape)}`);
     const o = opts(attrs);
@@ -69,7 +69,7 @@ export const Gemm = defineOp({
     const tr = (t: Tensor, on: boolean): Tensor =>
       on ? transposeKernel(t, [1, 0], { dtype: t.dtype, shape: [t.shape[1]!, t.shape[0]!] }) : t;
     const ab = matmulKernel(tr(a!, o.transA), tr(b!, o.transB), type);
-    if (!c) return o.alpha === 1 ? ab : mapBinary(ab, ab, type, (x) => o.alpha * x);
+    if (!c) return o.alpha === 1 ? ab : mapUnary(ab, type, (x) => o.alpha * x);
     return mapBinary(ab, c, type, (x, y) => o.alpha * x + o.beta * y);
   },
   exact: ([a, b, c], attrs, type) => {

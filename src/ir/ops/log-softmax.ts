@@ -2,17 +2,11 @@ import { normAxis } from "../shape.js";
 import { inferUnaryFloat, laneKernel } from "../kernels.js";
 import { attrNum, defineOp } from "../op.js";
 import { fixedFacts } from "../curvature-facts.js";
-import { intervalLanes, intervalSum, iv, type Interval } from "../interval-tensor.js";
+import { intervalLanes, iv, type Interval } from "../interval-tensor.js";
+import { othersExpSums } from "./softmax.js";
 
-/**
- * With s_i = Σ_{j≠i} exp(z_j − z_i), an exact identity; each term is enclosed separately, so the result
- * is sound (if not tight) on wide boxes and tight at points, and exp never overflows for the largest z_i.
- */
 function intervalLane(lane: Interval[]): Interval[] {
-  return lane.map((zi, i) => {
-    const s = intervalSum(lane.filter((_, j) => j !== i).map((zj) => iv.exp(iv.sub(zj, zi))));
-    return iv.neg(iv.log1p(s));
-  });
+  return othersExpSums(lane).map((s) => iv.neg(iv.log1p(s)));
 }
 
 function logSoftmaxLane(lane: Float64Array): void {

@@ -20,7 +20,7 @@ export const MatMul = defineOp({
   maxInputs: 2,
   infer: (types) => {
     const dtype = sameDType(types);
-    requireFloat("MatMul", types[0]!);
+    requireFloat(types[0]!);
     return { dtype, shape: matmulShape(types[0]!.shape, types[1]!.shape) };
   },
   eval: ([a, b], _attrs, type) => matmulKernel(a!, b!, type),

@@ -16,10 +16,10 @@ export const Max = defineOp({
   eval: ([a, b], _attrs, type) => mapBinary(a!, b!, type, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x >= y ? x : y)),
   nonSmooth: "at ties max(a, b) is differentiated as a",
   vjp: (g, { inputs: [a, b], needs }, gy) => {
-    const takeA = g.less(a!, b!);
+    const bWins = g.less(a!, b!);
     return [
-      needs[0] ? g.unbroadcast(g.where(takeA, 0, gy), a!.shape) : null,
-      needs[1] ? g.unbroadcast(g.where(takeA, gy, 0), b!.shape) : null
+      needs[0] ? g.unbroadcast(g.where(bWins, 0, gy), a!.shape) : null,
+      needs[1] ? g.unbroadcast(g.where(bWins, gy, 0), b!.shape) : null
     ];
   },
   jvp: (g, { inputs: [a, b], output }, [da, db]) => {

@@ -60,7 +60,7 @@ export function reduceOp(spec: {
     },
     eval: ([x], attrs, type) => {
       const info = reduceInfo(x!, attrs);
-      const acc = reduceKernel(x!, info.axes, type, spec.init, spec.fold);
+      const acc = reduceKernel(x!, info.axes, spec.init, spec.fold);
       if (spec.finish) for (let i = 0; i < acc.length; i++) acc[i] = spec.finish(acc[i]!, info.count);
       return { dtype: type.dtype, shape: type.shape, data: acc };
     },

@@ -17,7 +17,7 @@ export const Sign = defineOp({
   exact: exactUnary((x) => Rational.fromInt(x.sign())),
   // monotone non-decreasing: the signs of the endpoints
   interval: intervalUnary((x) => (iv.isNaNInterval(x) ? iv.NAN_INTERVAL : { lo: signOf(x.lo), hi: signOf(x.hi) })),
-  eval: ([x], _a, type) => mapUnary(x!, type, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
+  eval: ([x], _a, type) => mapUnary(x!, type, signOf),
   vjp: () => [null],
   jvp: () => null,
   nonSmooth: "Sign' = 0 everywhere (its jump at 0 is not a derivative)"

@@ -36,7 +36,8 @@ export function resolveSlice(shape: Shape, attrs: Attrs): AxisSlice[] {
       start = Math.min(Math.max(start, 0), dim);
       end = Math.min(Math.max(end, 0), dim);
     } else {
-      start = Math.min(Math.max(start, -1), dim - 1);
+      // ONNX clamps a backward start to [0, dim - 1] (unlike numpy, which empties the slice).
+      start = Math.min(Math.max(start, 0), dim - 1);
       end = Math.min(Math.max(end, -1), dim - 1);
     }
     const count = Math.max(0, Math.ceil((end - start) / step));

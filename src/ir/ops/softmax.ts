@@ -5,14 +5,16 @@ import { fixedFacts } from "../curvature-facts.js";
 import { intervalLanes, intervalSum, iv, type Interval } from "../interval-tensor.js";
 
 /**
- * With s_i = Σ_{j≠i} exp(z_j − z_i), an exact identity; each term is enclosed separately, so the result
- * is sound (if not tight) on wide boxes and tight at points, and exp never overflows for the largest z_i.
+ * s_i = Σ_{j≠i} exp(z_j − z_i) for each i, so that softmax_i = 1 / (1 + s_i) and log_softmax_i = −log1p(s_i)
+ * exactly. Each term is enclosed separately, so the result is sound (if not tight) on wide boxes and tight
+ * at points, and exp never overflows for the largest z_i.
  */
+export function othersExpSums(lane: readonly Interval[]): Interval[] {
+  return lane.map((zi, i) => intervalSum(lane.filter((_, j) => j !== i).map((zj) => iv.exp(iv.sub(zj, zi)))));
+}
+
 function intervalLane(lane: Interval[]): Interval[] {
-  return lane.map((zi, i) => {
-    const s = intervalSum(lane.filter((_, j) => j !== i).map((zj) => iv.exp(iv.sub(zj, zi))));
-    return iv.recip(iv.add(iv.ONE, s));
-  });
+  return othersExpSums(lane).map((s) => iv.recip(iv.add(iv.ONE, s)));
 }
 
 export function softmaxLane(lane: Float64Array): void {
