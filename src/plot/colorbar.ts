@@ -17,6 +17,19 @@ function barTitle(label: string | undefined, r: Rect, labelsWidth: number): stri
   return text(x, r.y + r.height / 2, label, { size: FONT.label, anchor: "middle", rotate: 90, baseline: "middle", fill: "#222222" });
 }
 
+/** The bar's outline, tick marks with their labels to its right, and its title, after the bar's own `parts`. */
+function finishBar(parts: string[], r: Rect, ticks: readonly { y: number; label: string }[], labels: readonly string[], label: string | undefined): string {
+  parts.push(el("rect", { x: fmt(r.x), y: fmt(r.y), width: fmt(r.width), height: fmt(r.height), fill: "none", stroke: "#333333", "stroke-width": 1 }));
+  let tickPath = "";
+  for (const t of ticks) {
+    tickPath += `M${fmt(r.x + r.width)} ${fmt(t.y)}h4`;
+    parts.push(text(r.x + r.width + 7, t.y, t.label, { size: FONT.tick, baseline: "middle", fill: "#222222" }));
+  }
+  if (tickPath !== "") parts.push(el("path", { d: tickPath, stroke: "#333333", "stroke-width": 1 }));
+  parts.push(barTitle(label, r, maxLabelWidth(labels)));
+  return el("g", { class: "colorbar" }, parts);
+}
+
 /**
  * A smooth bar: `steps` stacked strips coloured by `color(value)`, ticks from the scale. `scale`
  * must map values onto the bar's vertical pixel range.
@@ -46,18 +59,9 @@ export function continuousColorbar(r: Rect, scale: Scale, color: (v: number) => 
     parts.push(el("path", { d, stroke: "#ffffff", "stroke-width": 2.5 }));
     parts.push(el("path", { d, stroke: "#222222", "stroke-width": 1 }));
   }
-  parts.push(el("rect", { x: fmt(r.x), y: fmt(r.y), width: fmt(r.width), height: fmt(r.height), fill: "none", stroke: "#333333", "stroke-width": 1 }));
   const labels = scale.formatTicks(ticks);
-  let tickPath = "";
-  ticks.forEach((v, i) => {
-    const y = scale.map(v);
-    if (!Number.isFinite(y)) return;
-    tickPath += `M${fmt(r.x + r.width)} ${fmt(y)}h4`;
-    parts.push(text(r.x + r.width + 7, y, labels[i]!, { size: FONT.tick, baseline: "middle", fill: "#222222" }));
-  });
-  if (tickPath !== "") parts.push(el("path", { d: tickPath, stroke: "#333333", "stroke-width": 1 }));
-  parts.push(barTitle(label, r, maxLabelWidth(labels)));
-  return el("g", { class: "colorbar" }, parts);
+  const marked = ticks.map((v, i) => ({ y: scale.map(v), label: labels[i]! })).filter((t) => Number.isFinite(t.y));
+  return finishBar(parts, r, marked, labels, label);
 }
 
 /** Labels a banded colorbar will print at its band boundaries (thinned so they never collide). */
@@ -77,16 +81,7 @@ export function bandedColorbar(r: Rect, levels: readonly number[], bandColor: (b
     const top = r.y + r.height - (b + 1) * bandH;
     parts.push(el("rect", { x: fmt(r.x), y: fmt(top), width: fmt(r.width), height: fmt(bandH), fill: bandColor(b) }));
   }
-  parts.push(el("rect", { x: fmt(r.x), y: fmt(r.y), width: fmt(r.width), height: fmt(r.height), fill: "none", stroke: "#333333", "stroke-width": 1 }));
   const labels = bandLabels(levels, r.height);
-  let tickPath = "";
-  levels.forEach((_, i) => {
-    if (labels[i] === "") return;
-    const y = r.y + r.height - (i + 1) * bandH;
-    tickPath += `M${fmt(r.x + r.width)} ${fmt(y)}h4`;
-    parts.push(text(r.x + r.width + 7, y, labels[i]!, { size: FONT.tick, baseline: "middle", fill: "#222222" }));
-  });
-  if (tickPath !== "") parts.push(el("path", { d: tickPath, stroke: "#333333", "stroke-width": 1 }));
-  parts.push(barTitle(label, r, maxLabelWidth(labels)));
-  return el("g", { class: "colorbar" }, parts);
+  const marked = labels.map((l, i) => ({ y: r.y + r.height - (i + 1) * bandH, label: l })).filter((t) => t.label !== "");
+  return finishBar(parts, r, marked, labels, label);
 }

@@ -57,6 +57,15 @@ export function securityHeaders(): Record<string, string> {
   return { ...SECURITY_HEADERS };
 }
 
+/** JSON has no NaN or ±Infinity (JSON.stringify would write null silently): say so explicitly. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+export function finiteArray(a: ArrayLike<number>): (number | null)[] {
+  return Array.from(a, finiteOrNull);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...securityHeaders(), "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(text) });

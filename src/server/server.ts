@@ -15,7 +15,7 @@ import { CAPS, convexityRequest, curvatureRequest, hessianRequest, landscapeRequ
 import { ApiError, readRequest, sendError, sendJson } from "./http-util.js";
 import { runStream } from "./ndjson-stream.js";
 import { curvatureRoute } from "./routes/curvature.js";
-import { HESSIAN_AVAILABLE, hessianJob, prepareHessian } from "./routes/hessian.js";
+import { hessianJob, prepareHessian } from "./routes/hessian.js";
 import { landscapeJob, prepareModelJob } from "./routes/landscape.js";
 import { metaRoute } from "./routes/meta.js";
 import { convexityRoute, segmentRoute } from "./routes/network.js";
@@ -46,7 +46,7 @@ export function createExplorerServer(opts: ExplorerServerOptions): Server {
   };
 
   const routes: Record<string, Handler> = {
-    "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: HESSIAN_AVAILABLE })),
+    "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: true })),
     "POST /api/curvature": async (req, res) => sendJson(res, 200, curvatureRoute(await readRequest(req, curvatureRequest, "curvature", body))),
     "POST /api/segment": async (req, res) => sendJson(res, 200, segmentRoute(await readRequest(req, segmentRequest, "segment", body))),
     "POST /api/convexity": async (req, res) => sendJson(res, 200, await convexityRoute(await readRequest(req, convexityRequest, "convexity", body))),
@@ -56,7 +56,6 @@ export function createExplorerServer(opts: ExplorerServerOptions): Server {
       await runStream(req, res, r.maxSeconds, log, (stream) => withExecutor((ex) => landscapeJob(r, p, ex, stream)));
     },
     "POST /api/hessian": async (req, res) => {
-      if (!HESSIAN_AVAILABLE) throw new ApiError(501, "the Hessian analysis is not available in this build yet");
       const r = await readRequest(req, hessianRequest, "hessian", body);
       const p = prepareHessian(r);
       await runStream(req, res, r.maxSeconds, log, (stream) => withExecutor((ex) => hessianJob(r, p, ex, stream)));

@@ -3,7 +3,7 @@
  * resolved against the root and refused unless the result stays inside it (no "..", no encoded
  * slashes, no NUL bytes, no symlinks that lead out).
  */
-import { createReadStream, realpathSync, statSync } from "node:fs";
+import { createReadStream, realpathSync, statSync, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, resolve, sep } from "node:path";
 import { securityHeaders } from "./http-util.js";
@@ -39,15 +39,15 @@ export function resolveStaticPath(root: string, urlPath: string): StaticLookup {
   const rel = decoded === "/" ? "index.html" : decoded.slice(1);
   const target = resolve(rootAbs, rel);
   if (target !== rootAbs && !target.startsWith(rootAbs + sep)) return { kind: "refused" };
-  let real: string, realRoot: string;
+  let real: string, realRoot: string, st: Stats;
   try {
     realRoot = realpathSync(rootAbs);
     real = realpathSync(target);
+    st = statSync(real);
   } catch {
     return { kind: "missing" };
   }
   if (!real.startsWith(realRoot + sep)) return { kind: "refused" };
-  const st = statSync(real);
   if (!st.isFile()) return { kind: "missing" };
   const type = MIME_TYPES[extname(real).toLowerCase()];
   if (!type) return { kind: "missing" };
@@ -81,5 +81,8 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.end();
     return;
   }
-  createReadStream(found.path).pipe(res);
+  // A file removed or unreadable after the lookup must not crash the server: drop the connection.
+  createReadStream(found.path)
+    .on("error", () => res.destroy())
+    .pipe(res);
 }

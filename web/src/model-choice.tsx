@@ -1,6 +1,6 @@
 /** The data set + network + training form shared by the Landscape and Hessian pages. */
 import type { Meta } from "./api.js";
-import { ACTIVATION_NAMES } from "./model-form.js";
+import { ACTIVATION_NAMES, inputNumber } from "./model-form.js";
 import type { Field } from "./url-state.js";
 
 export const DATASETS = ["moons", "circles", "xor", "spirals", "blobs", "iris", "regression1d", "regression2d", "seed"] as const;
@@ -49,10 +49,6 @@ export function trainFor(v: ModelValues): Record<string, unknown> {
   return { optimizer: v.opt, lr: v.lr, epochs: v.epochs, batchSize: v.batch, seed: v.seed };
 }
 
-function num(e: Event): number {
-  return Number((e.currentTarget as HTMLInputElement).value);
-}
-
 export function ModelForm<V extends ModelValues>(props: { value: V; onChange: (v: V) => void; disabled: boolean }) {
   const v = props.value;
   const set = (patch: Partial<ModelValues>): void => props.onChange({ ...v, ...patch });
@@ -70,11 +66,11 @@ export function ModelForm<V extends ModelValues>(props: { value: V; onChange: (v
         <>
           <label>
             samples
-            <input name="n" type="number" min={4} max={2000} value={v.n} onChange={(e) => set({ n: Math.max(4, Math.min(2000, Math.round(num(e)) || 200)) })} />
+            <input name="n" type="number" min={4} max={2000} value={v.n} onChange={(e) => set({ n: Math.max(4, Math.min(2000, Math.round(inputNumber(e)) || 200)) })} />
           </label>
           <label>
             noise
-            <input name="noise" type="number" step="0.05" min={0} max={2} value={v.noise} onChange={(e) => set({ noise: Math.max(0, Math.min(2, num(e) || 0)) })} />
+            <input name="noise" type="number" step="0.05" min={0} max={2} value={v.noise} onChange={(e) => set({ noise: Math.max(0, Math.min(2, inputNumber(e) || 0)) })} />
           </label>
         </>
       )}
@@ -107,19 +103,19 @@ export function ModelForm<V extends ModelValues>(props: { value: V; onChange: (v
       </label>
       <label>
         lr
-        <input name="lr" type="number" step="any" value={v.lr} onChange={(e) => set({ lr: num(e) > 0 ? Math.min(10, num(e)) : 0.01 })} />
+        <input name="lr" type="number" step="any" value={v.lr} onChange={(e) => set({ lr: inputNumber(e) > 0 ? Math.min(10, inputNumber(e)) : 0.01 })} />
       </label>
       <label>
         epochs
-        <input name="epochs" type="number" min={1} max={2000} value={v.epochs} onChange={(e) => set({ epochs: Math.max(1, Math.min(2000, Math.round(num(e)) || 1)) })} />
+        <input name="epochs" type="number" min={1} max={2000} value={v.epochs} onChange={(e) => set({ epochs: Math.max(1, Math.min(2000, Math.round(inputNumber(e)) || 1)) })} />
       </label>
       <label>
         batch (0 = all)
-        <input name="batch" type="number" min={0} value={v.batch} onChange={(e) => set({ batch: Math.max(0, Math.round(num(e)) || 0) })} />
+        <input name="batch" type="number" min={0} value={v.batch} onChange={(e) => set({ batch: Math.max(0, Math.round(inputNumber(e)) || 0) })} />
       </label>
       <label>
         seed
-        <input name="seed" type="number" min={0} value={v.seed} onChange={(e) => set({ seed: Math.max(0, Math.round(num(e)) || 0) })} />
+        <input name="seed" type="number" min={0} value={v.seed} onChange={(e) => set({ seed: Math.max(0, Math.round(inputNumber(e)) || 0) })} />
       </label>
     </fieldset>
   );

@@ -33,6 +33,11 @@ export function seededVector(n: number, seed: number, scale = 1): number[] {
   });
 }
 
+/** The number typed into an <input> (NaN when it is not one; callers clamp and fall back). */
+export function inputNumber(e: Event): number {
+  return Number((e.currentTarget as HTMLInputElement).value);
+}
+
 export function parseNumberList(text: string): number[] | null {
   const parts = text.split(/[\s,]+/).filter((p) => p !== "");
   const vs = parts.map(Number);

@@ -22,9 +22,8 @@ import { VERSION } from "../../version.js";
 import { curvaturePlot } from "../curvature-plot.js";
 import { hessianPlots } from "../hessian-plots.js";
 import { jensenPlot } from "../jensen-plot.js";
-import { landscapePlots } from "../landscape-plots.js";
 import { escapeXml } from "../svg.js";
-import { lineProfile, pcaSurface, trainRun, type ModelProblem, type TrainSettings } from "./model-pipeline.js";
+import { lineBarrier, lineProfile, lineProfilePlot, pcaSurface, pcaSurfacePlots, trainRun, type ModelProblem, type TrainSettings } from "./model-pipeline.js";
 
 export interface DemoOptions {
   /** Executor for the network parts (default: ONNX Runtime). */
@@ -114,20 +113,10 @@ async function trainedNetworkSections(ex: Executor, seed: number): Promise<Secti
   const runA = await trainRun(p, train, ex);
   const runB = await trainRun(p, { ...train, seed: seed + 1 }, ex);
   const surface = await pcaSurface(p, runA, 41, ex);
-  const plots = Object.fromEntries(
-    landscapePlots({
-      dims: 2, x: surface.x, y: surface.y, values: surface.values, lossName: spec.loss, directionInfo: { kind: "pca" },
-      pca: { explainedVarianceRatio: surface.explainedVarianceRatio, projection: surface.projection, rows: surface.rows }
-    }).map((pl) => [pl.name, pl.svg])
-  );
-  // 61 points on [-0.25, 1.25]: t = 0 and t = 1 are samples 10 and 50.
+  const plots = pcaSurfacePlots(surface, spec.loss);
   const line = await lineProfile(p, runA.theta, runB.theta, 61, ex);
-  const curve = landscapePlots({ dims: 1, x: line.t, y: null, values: line.values, lossName: spec.loss, directionInfo: { kind: "line" } })[0]!.svg;
-  const lossLine = line.values.loss!;
-  let peak = -Infinity;
-  line.t.forEach((t, i) => {
-    if (t >= 0 && t <= 1) peak = Math.max(peak, lossLine[i]!);
-  });
+  const curve = lineProfilePlot(line, spec.loss);
+  const { peak, ends } = lineBarrier(line);
   const fa = runA.history[runA.history.length - 1]!, fb = runB.history[runB.history.length - 1]!;
   const hess = await analyzeHessian({ spec, dataset, theta: runA.theta, executor: ex, exact: true, top: 3, bottom: 3, density: { runs: 4, steps: 60 }, seed });
   const hp = Object.fromEntries(hessianPlots(hess).map((pl) => [pl.name, pl.svg]));
@@ -143,7 +132,7 @@ async function trainedNetworkSections(ex: Executor, seed: number): Promise<Secti
         `PC2 ${(100 * surface.explainedVarianceRatio[1]).toFixed(1)}% of the variance), as in Li et al. 2018 — the pictures the question ends with, computed here.</p>` +
         figure(plots["trajectory"]!, "loss contours on the PCA plane with the training trajectory") +
         figure(plots["surface"]!, "the same surface in 3-D") +
-        `<p>On the straight line between the two trained minima the loss rises to ${n(peak)}, above both ends (${n(lossLine[10]!)} and ${n(lossLine[50]!)}): ` +
+        `<p>On the straight line between the two trained minima the loss rises to ${n(peak)}, above both ends (${n(ends[0])} and ${n(ends[1])}): ` +
         `a convex loss could not do that, since every point of a segment between two minimisers of a convex function is a minimiser too.</p>` +
         figure(curve, "loss (and accuracy) on the line θ(t) = θA + t·(θB − θA); t = 0 and t = 1 are the two trained networks")
     },

@@ -14,6 +14,7 @@ import { trainModel, type StepInfo, type TrainResult } from "../../model/train/t
 import { makeDirections } from "../../landscape/directions/make-directions.js";
 import { createPlaneEvaluator } from "../../landscape/evaluate/plane.js";
 import type { Metric, MetricValues } from "../../landscape/evaluate/problem.js";
+import { landscapePlots } from "../landscape-plots.js";
 
 export interface ModelProblem {
   spec: ModelSpec;
@@ -142,4 +143,36 @@ export async function lineProfile(p: ModelProblem, a: Float64Array, b: Float64Ar
   const t = Float64Array.from({ length: num }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (num - 1));
   const values = await evaluateGrid(p, a, [dir], t, num, ex, hooks);
   return { t, values };
+}
+
+/** The landscape pictures of a PCA plane (trajectory over contours, filled contours, 3-D surface, ...), by name. */
+export function pcaSurfacePlots(surface: PlaneSurface, lossName: string): Record<string, string> {
+  const plots = landscapePlots({
+    dims: 2, x: surface.x, y: surface.y, values: surface.values, lossName, directionInfo: { kind: "pca" },
+    pca: { explainedVarianceRatio: surface.explainedVarianceRatio, projection: surface.projection, rows: surface.rows }
+  });
+  return Object.fromEntries(plots.map((pl) => [pl.name, pl.svg]));
+}
+
+/** The curve of a line profile: loss, and accuracy on a twin axis for classification. */
+export function lineProfilePlot(line: LineProfile, lossName: string): string {
+  return landscapePlots({ dims: 1, x: line.t, y: null, values: line.values, lossName, directionInfo: { kind: "line" } })[0]!.svg;
+}
+
+export interface LineBarrier {
+  /** The highest loss on t in [0, 1]. */
+  peak: number;
+  /** The loss at the samples nearest t = 0 and t = 1. */
+  ends: [number, number];
+  /** How far the loss between the two ends rises above the higher of them (> 0: not convex along the line). */
+  barrier: number;
+}
+
+export function lineBarrier(line: LineProfile): LineBarrier {
+  const loss = line.values.loss!;
+  const nearest = (v: number): number => loss[line.t.reduce((best, t, i) => (Math.abs(t - v) < Math.abs(line.t[best]! - v) ? i : best), 0)]!;
+  let peak = -Infinity;
+  for (let i = 0; i < loss.length; i++) if (line.t[i]! >= 0 && line.t[i]! <= 1) peak = Math.max(peak, loss[i]!);
+  const ends: [number, number] = [nearest(0), nearest(1)];
+  return { peak, ends, barrier: peak - Math.max(...ends) };
 }

@@ -8,11 +8,10 @@ import { analyzeHessian } from "../../hessian/analyze.js";
 import { hessianPlots } from "../../plot/hessian-plots.js";
 import { lineProfile, type ModelProblem } from "../../plot/report/model-pipeline.js";
 import { CAPS, type HessianRequest } from "../api-schemas.js";
+import { finiteArray } from "../http-util.js";
 import { checkTheta } from "../model-input.js";
 import { throwIfAborted, type EventStream } from "../ndjson-stream.js";
 import { prepareModelJob, trainWithEvents } from "./landscape.js";
-
-export const HESSIAN_AVAILABLE = true;
 
 export function prepareHessian(req: HessianRequest): ModelProblem {
   const p = prepareModelJob(req.spec, req.train, req.theta ? 0 : 1);
@@ -24,8 +23,6 @@ export function prepareHessian(req: HessianRequest): ModelProblem {
 function instrumented(ex: Executor, onRun: () => void): Executor {
   return { name: ex.name, run: (g, f, o) => (onRun(), ex.run(g, f, o)), dispose: () => ex.dispose() };
 }
-
-const finite = (a: ArrayLike<number>): (number | null)[] => Array.from(a, (v) => (Number.isFinite(v) ? v : null));
 
 export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
   const theta = req.theta ? Float64Array.from(req.theta) : (await trainWithEvents(p, req.train, "A", ex, stream)).theta;
@@ -50,7 +47,7 @@ export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Execu
   const plots = Object.fromEntries(hessianPlots(report).map((pl) => [pl.name, pl.svg]));
   stream.send({
     type: "spectrum", n, exact, loss: report.loss, gradientNorm: report.gradientNorm, hvps: report.totalHvps, seconds: report.seconds,
-    eigenvalues: report.eigenvalues ? finite(report.eigenvalues) : null,
+    eigenvalues: report.eigenvalues ? finiteArray(report.eigenvalues) : null,
     top: (report.top ?? []).map((r) => ({ value: r.value, residual: r.residual })),
     bottom: (report.bottom ?? []).map((r) => ({ value: r.value, residual: r.residual })),
     svgSpectrum: plots["spectrum"] ?? null, svgDensity: plots["density"] ?? null
@@ -70,6 +67,6 @@ export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Execu
     const r = Math.min(rangeFor(lambda), 4 * steep);
     const b = theta.map((v, i) => v + e.pair!.vector[i]!);
     const line = await lineProfile(p, theta, b, req.linePoints, ex, { check: () => throwIfAborted(stream.signal) }, [-r, r]);
-    stream.send({ type: "direction", label: e.label, eigenvalue: lambda, alpha: finite(line.t), loss: finite(line.values.loss!) });
+    stream.send({ type: "direction", label: e.label, eigenvalue: lambda, alpha: finiteArray(line.t), loss: finiteArray(line.values.loss!) });
   }
 }

@@ -5,14 +5,15 @@
  */
 import type { Executor } from "../../exec/executor.js";
 import type { TrainResult } from "../../model/train/train.js";
-import { landscapePlots } from "../../plot/landscape-plots.js";
-import { lineProfile, pcaSurface, totalSteps, trainRun, type ModelProblem, type TrainSettings } from "../../plot/report/model-pipeline.js";
+import {
+  lineBarrier, lineProfile, lineProfilePlot, pcaSurface, pcaSurfacePlots, totalSteps, trainRun, type ModelProblem, type PipelineHooks, type TrainSettings
+} from "../../plot/report/model-pipeline.js";
 import { CAPS, type LandscapeRequest, type TrainConfig } from "../api-schemas.js";
-import { ApiError } from "../http-util.js";
+import { ApiError, finiteArray, finiteOrNull } from "../http-util.js";
 import { modelInput } from "../model-input.js";
 import { throwIfAborted, yieldToEventLoop, type EventStream } from "../ndjson-stream.js";
 
-const arr = (a: Float64Array | undefined): (number | null)[] | undefined => (a ? Array.from(a, (v) => (Number.isFinite(v) ? v : null)) : undefined);
+const arr = (a: Float64Array | undefined): (number | null)[] | undefined => (a ? finiteArray(a) : undefined);
 
 /** Validate the model and the amount of training before the stream starts, so a cap is a plain 400. */
 export function prepareModelJob(specRaw: unknown, train: TrainConfig, runs: number): ModelProblem {
@@ -54,6 +55,14 @@ export async function trainWithEvents(p: ModelProblem, cfg: TrainSettings, run: 
   return result;
 }
 
+/** Stop when the stream's signal fires, and report the points done as progress of `phase`. */
+function pointHooks(stream: EventStream, phase: string): PipelineHooks {
+  return {
+    check: () => throwIfAborted(stream.signal),
+    onPoints: (done, total) => stream.send({ type: "progress", phase, done, total })
+  };
+}
+
 export async function landscapeJob(req: LandscapeRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
   const runA = await trainWithEvents(p, req.train, "A", ex, stream);
   await yieldToEventLoop();
@@ -61,35 +70,19 @@ export async function landscapeJob(req: LandscapeRequest, p: ModelProblem, ex: E
   await yieldToEventLoop();
 
   stream.send({ type: "progress", phase: "surface", done: 0, total: req.gridSide ** 2 });
-  const surface = await pcaSurface(p, runA, req.gridSide, ex, {
-    check: () => throwIfAborted(stream.signal),
-    onPoints: (done, total) => stream.send({ type: "progress", phase: "surface", done, total })
-  });
-  const plotInput = {
-    dims: 2 as const, x: surface.x, y: surface.y, values: surface.values, lossName: p.spec.loss,
-    directionInfo: { kind: "pca" }, pca: { explainedVarianceRatio: surface.explainedVarianceRatio, projection: surface.projection, rows: surface.rows }
-  };
-  const plots = Object.fromEntries(landscapePlots(plotInput).map((pl) => [pl.name, pl.svg]));
+  const surface = await pcaSurface(p, runA, req.gridSide, ex, pointHooks(stream, "surface"));
+  const plots = pcaSurfacePlots(surface, p.spec.loss);
   stream.send({
     type: "surface", x: arr(surface.x), y: arr(surface.y), loss: arr(surface.values.loss), accuracy: arr(surface.values.accuracy),
     explained: surface.explainedVarianceRatio, trajectory: arr(surface.projection), svgTrajectory: plots["trajectory"], svgFilled: plots["contour-filled"]
   });
 
   stream.send({ type: "progress", phase: "interpolation", done: 0, total: req.linePoints });
-  const line = await lineProfile(p, runA.theta, runB.theta, req.linePoints, ex, {
-    check: () => throwIfAborted(stream.signal),
-    onPoints: (done, total) => stream.send({ type: "progress", phase: "interpolation", done, total })
-  });
-  const curve = landscapePlots({ dims: 1, x: line.t, y: null, values: line.values, lossName: p.spec.loss, directionInfo: { kind: "line" } })[0]!;
-  const lossLine = line.values.loss!;
-  const nearest = (v: number): number => lossLine[line.t.reduce((best, t, i) => (Math.abs(t - v) < Math.abs(line.t[best]! - v) ? i : best), 0)]!;
-  let highest = -Infinity;
-  for (let i = 0; i < lossLine.length; i++) if (line.t[i]! >= 0 && line.t[i]! <= 1) highest = Math.max(highest, lossLine[i]!);
-  // The barrier: how far the loss between the two minima rises above the higher of its two ends.
-  const barrier = highest - Math.max(nearest(0), nearest(1));
+  const line = await lineProfile(p, runA.theta, runB.theta, req.linePoints, ex, pointHooks(stream, "interpolation"));
+  const { barrier } = lineBarrier(line);
   stream.send({
-    type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: curve.svg,
-    barrier: Number.isFinite(barrier) ? barrier : null, distance: Math.hypot(...runA.theta.map((v, i) => v - runB.theta[i]!))
+    type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: lineProfilePlot(line, p.spec.loss),
+    barrier: finiteOrNull(barrier), distance: Math.hypot(...runA.theta.map((v, i) => v - runB.theta[i]!))
   });
   stream.send({ type: "theta", run: "A", theta: Array.from(runA.theta) });
 }

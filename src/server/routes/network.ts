@@ -10,9 +10,8 @@ import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
 import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { jensenPlot } from "../../plot/jensen-plot.js";
 import type { ConvexityRequest, SegmentRequest } from "../api-schemas.js";
+import { finiteOrNull } from "../http-util.js";
 import { checkTheta, modelInput } from "../model-input.js";
-
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function segmentRoute(req: SegmentRequest): Record<string, unknown> {
   const { spec, dataset, layout } = modelInput(req.spec);

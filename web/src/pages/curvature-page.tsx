@@ -5,6 +5,7 @@ import type { JensenCertificate } from "../../../src/convexity/curvature/jensen-
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { DcpTreeView } from "../components/dcp-tree.js";
 import { SvgFigure } from "../components/svg-figure.js";
+import { inputNumber } from "../model-form.js";
 import { defineState, writeHash, type StateOf } from "../url-state.js";
 
 export const curvatureState = defineState({
@@ -109,11 +110,11 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
         </label>
         <label>
           from
-          <input name="a" type="number" step="any" value={draft.a} onInput={(e) => setDraft({ ...draft, a: Number((e.currentTarget as HTMLInputElement).value) })} />
+          <input name="a" type="number" step="any" value={draft.a} onInput={(e) => setDraft({ ...draft, a: inputNumber(e) })} />
         </label>
         <label>
           to
-          <input name="b" type="number" step="any" value={draft.b} onInput={(e) => setDraft({ ...draft, b: Number((e.currentTarget as HTMLInputElement).value) })} />
+          <input name="b" type="number" step="any" value={draft.b} onInput={(e) => setDraft({ ...draft, b: inputNumber(e) })} />
         </label>
         <button type="submit" data-testid="analyze">
           Analyze

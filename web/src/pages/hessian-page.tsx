@@ -3,12 +3,14 @@
  * page, or one trained here), Lanczos extremes, the SLQ density, and the loss along the extreme
  * eigenvectors used as directions — a negative eigenvalue is a local proof of non-convexity.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
-import { isAbort, messageOf, postStream, type Meta, type StreamEvent } from "../api.js";
+import { useEffect, useState } from "preact/hooks";
+import type { Meta, StreamEvent } from "../api.js";
 import { LineChart } from "../components/line-chart.js";
-import { ProgressBar, type Progress } from "../components/progress-bar.js";
+import { ProgressBar } from "../components/progress-bar.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { ModelForm, modelFields, specFor, trainFor } from "../model-choice.js";
+import { inputNumber } from "../model-form.js";
+import { useStreamJob } from "../stream-job.js";
 import { onTrainedModel, trainedModel, type TrainedModel } from "../trained-model.js";
 import { defineState, writeHash, type StateOf } from "../url-state.js";
 
@@ -54,43 +56,28 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
   const [useTrained, setUseTrained] = useState(trainedModel() !== null);
   const [spectrum, setSpectrum] = useState<Spectrum | null>(null);
   const [dirs, setDirs] = useState<Direction[]>([]);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const job = useRef<AbortController | null>(null);
-  const available = props.meta?.features["hessian"] ?? false;
+  const job = useStreamJob();
+  const running = job.running;
 
   useEffect(() => writeHash("hessian", hessianState, s), [s]);
   useEffect(() => onTrainedModel((m) => setModel(m)), []);
-  useEffect(() => () => job.current?.abort(), []);
 
   const start = (): void => {
     const fromLandscape = useTrained && model;
     const spec = fromLandscape ? model.spec : specFor(s, props.meta);
     if (!spec) return;
-    job.current?.abort();
-    const ctl = new AbortController();
-    job.current = ctl;
     setSpectrum(null);
     setDirs([]);
-    setError(null);
-    setProgress(null);
-    setRunning(true);
     const found: Direction[] = [];
     const onEvent = (e: StreamEvent): void => {
-      if (e.type === "progress") setProgress({ phase: String(e["phase"]), done: Number(e["done"]), total: Number(e["total"]) });
-      else if (e.type === "spectrum") setSpectrum(e as unknown as Spectrum);
+      if (e.type === "spectrum") setSpectrum(e as unknown as Spectrum);
       else if (e.type === "direction") {
         found.push(e as unknown as Direction);
         setDirs([...found]);
-      } else if (e.type === "error") setError(String(e["message"]));
+      }
     };
     const body = fromLandscape ? { spec, theta: model.theta, train: model.train, k: s.k } : { spec, train: trainFor(s), k: s.k };
-    postStream("/api/hessian", body, onEvent, ctl.signal)
-      .catch((e: unknown) => setError(isAbort(e) ? "cancelled" : messageOf(e)))
-      .finally(() => {
-        if (job.current === ctl) setRunning(false);
-      });
+    job.start("/api/hessian", body, onEvent);
   };
 
   const negatives = spectrum?.eigenvalues ? spectrum.eigenvalues.filter((v) => v !== null && v < -1e-8 * Math.max(1, Math.abs(spectrum.top[0]?.value ?? 1))).length : null;
@@ -102,78 +89,70 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
         A negative eigenvalue is a direction in which the loss bends down.
       </p>
       {props.problems.length ? <div class="notice">{props.problems.join("; ")}</div> : null}
-      {!available ? (
-        <div class="notice" data-testid="hessian-unavailable">
-          The Hessian analysis is not available in this build yet.
+      {model ? (
+        <label class="inline">
+          <input type="checkbox" checked={useTrained} onChange={(e) => setUseTrained((e.currentTarget as HTMLInputElement).checked)} /> use the model trained on the
+          Landscape page ({model.label}, {model.theta.length} parameters)
+        </label>
+      ) : null}
+      {useTrained && model ? null : <ModelForm value={s} onChange={(v) => setS(v)} disabled={running} />}
+      <div class="controls">
+        <label>
+          eigenpairs at each end
+          <input name="k" type="number" min={1} max={10} value={s.k} disabled={running} onChange={(e) => setS({ ...s, k: Math.max(1, Math.min(10, Math.round(inputNumber(e)) || 3)) })} />
+        </label>
+        <button type="button" onClick={start} disabled={running} data-testid="hessian-run">
+          Compute the spectrum
+        </button>
+      </div>
+      <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
+      {job.error ? (
+        <div class="error" role="alert" data-testid="hessian-error">
+          {job.error}
         </div>
-      ) : (
-        <>
-          {model ? (
-            <label class="inline">
-              <input type="checkbox" checked={useTrained} onChange={(e) => setUseTrained((e.currentTarget as HTMLInputElement).checked)} /> use the model trained on the
-              Landscape page ({model.label}, {model.theta.length} parameters)
-            </label>
-          ) : null}
-          {useTrained && model ? null : <ModelForm value={s} onChange={(v) => setS(v)} disabled={running} />}
-          <div class="controls">
-            <label>
-              eigenpairs at each end
-              <input name="k" type="number" min={1} max={10} value={s.k} disabled={running} onChange={(e) => setS({ ...s, k: Math.max(1, Math.min(10, Math.round(Number((e.currentTarget as HTMLInputElement).value)) || 3)) })} />
-            </label>
-            <button type="button" onClick={start} disabled={running} data-testid="hessian-run">
-              Compute the spectrum
-            </button>
+      ) : null}
+      {spectrum ? (
+        <div data-testid="hessian-result">
+          <p data-testid="hessian-summary">
+            n = {spectrum.n} parameters, loss {g(spectrum.loss)}, ‖∇L‖ = {g(spectrum.gradientNorm)}; λmax = <strong>{spectrum.top[0] ? g(spectrum.top[0].value) : "—"}</strong>, λmin ={" "}
+            <strong>{spectrum.bottom[0] ? g(spectrum.bottom[0].value) : "—"}</strong>
+            {negatives !== null ? `; ${negatives} negative eigenvalue${negatives === 1 ? "" : "s"} (exact)` : " (Lanczos)"} — {spectrum.hvps} Hessian-vector products,{" "}
+            {spectrum.seconds.toFixed(2)} s.
+            {spectrum.bottom[0] && spectrum.bottom[0].value < 0 ? " The loss is not convex around θ." : ""}
+          </p>
+          <table class="facts">
+            <tbody>
+              <tr>
+                <th>largest</th>
+                <td>{spectrum.top.map((r) => g(r.value)).join(", ")}</td>
+              </tr>
+              <tr>
+                <th>smallest</th>
+                <td>{spectrum.bottom.map((r) => g(r.value)).join(", ")}</td>
+              </tr>
+            </tbody>
+          </table>
+          <div class="grid2">
+            {spectrum.svgSpectrum ? <SvgFigure svg={spectrum.svgSpectrum} alt="exact Hessian eigenvalues" testId="spectrum-plot" /> : null}
+            {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="spectral density (SLQ)" testId="density-plot" /> : null}
           </div>
-          <ProgressBar progress={progress} running={running} onCancel={() => job.current?.abort()} />
-          {error ? (
-            <div class="error" role="alert" data-testid="hessian-error">
-              {error}
-            </div>
-          ) : null}
-          {spectrum ? (
-            <div data-testid="hessian-result">
-              <p data-testid="hessian-summary">
-                n = {spectrum.n} parameters, loss {g(spectrum.loss)}, ‖∇L‖ = {g(spectrum.gradientNorm)}; λmax = <strong>{spectrum.top[0] ? g(spectrum.top[0].value) : "—"}</strong>, λmin ={" "}
-                <strong>{spectrum.bottom[0] ? g(spectrum.bottom[0].value) : "—"}</strong>
-                {negatives !== null ? `; ${negatives} negative eigenvalue${negatives === 1 ? "" : "s"} (exact)` : " (Lanczos)"} — {spectrum.hvps} Hessian-vector products,{" "}
-                {spectrum.seconds.toFixed(2)} s.
-                {spectrum.bottom[0] && spectrum.bottom[0].value < 0 ? " The loss is not convex around θ." : ""}
-              </p>
-              <table class="facts">
-                <tbody>
-                  <tr>
-                    <th>largest</th>
-                    <td>{spectrum.top.map((r) => g(r.value)).join(", ")}</td>
-                  </tr>
-                  <tr>
-                    <th>smallest</th>
-                    <td>{spectrum.bottom.map((r) => g(r.value)).join(", ")}</td>
-                  </tr>
-                </tbody>
-              </table>
-              <div class="grid2">
-                {spectrum.svgSpectrum ? <SvgFigure svg={spectrum.svgSpectrum} alt="exact Hessian eigenvalues" testId="spectrum-plot" /> : null}
-                {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="spectral density (SLQ)" testId="density-plot" /> : null}
-              </div>
-            </div>
-          ) : null}
-          {dirs.length ? (
-            <div class="grid2" data-testid="eigen-directions">
-              {dirs.map((d) => (
-                <LineChart
-                  key={d.label}
-                  series={[{ x: d.alpha, y: d.loss, label: `L(θ + α·v), λ = ${g(d.eigenvalue)}` }]}
-                  title={`Along the eigenvector of the ${d.label}`}
-                  xLabel="α"
-                  yLabel="loss"
-                  alt={`loss along the eigenvector of the ${d.label}`}
-                  width={460}
-                />
-              ))}
-            </div>
-          ) : null}
-        </>
-      )}
+        </div>
+      ) : null}
+      {dirs.length ? (
+        <div class="grid2" data-testid="eigen-directions">
+          {dirs.map((d) => (
+            <LineChart
+              key={d.label}
+              series={[{ x: d.alpha, y: d.loss, label: `L(θ + α·v), λ = ${g(d.eigenvalue)}` }]}
+              title={`Along the eigenvector of the ${d.label}`}
+              xLabel="α"
+              yLabel="loss"
+              alt={`loss along the eigenvector of the ${d.label}`}
+              width={460}
+            />
+          ))}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -3,13 +3,15 @@
  * the first run's trajectory (contours with the path, and a rotatable 3-D surface), and the loss on
  * the line between the two trained minima. All work runs on the server and streams progress.
  */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { isAbort, messageOf, postStream, type Meta, type StreamEvent } from "../api.js";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { Meta, StreamEvent } from "../api.js";
 import { LineChart } from "../components/line-chart.js";
-import { ProgressBar, type Progress } from "../components/progress-bar.js";
+import { ProgressBar } from "../components/progress-bar.js";
 import { SurfaceCanvas } from "../components/surface-canvas.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { ModelForm, modelFields, specFor, trainFor } from "../model-choice.js";
+import { inputNumber } from "../model-form.js";
+import { useStreamJob } from "../stream-job.js";
 import { setTrainedModel } from "../trained-model.js";
 import { defineState, writeHash, type StateOf } from "../url-state.js";
 
@@ -48,36 +50,24 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
   const [runs, setRuns] = useState<Record<string, RunCurve>>({});
   const [surface, setSurface] = useState<Surface | null>(null);
   const [interp, setInterp] = useState<Interp | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [seconds, setSeconds] = useState<number | null>(null);
-  const job = useRef<AbortController | null>(null);
+  const job = useStreamJob();
+  const running = job.running;
 
   useEffect(() => writeHash("landscape", landscapeState, s), [s]);
-  useEffect(() => () => job.current?.abort(), []);
 
   const spec = specFor(s, props.meta);
 
   const start = (): void => {
     if (!spec) return;
-    job.current?.abort();
-    const ctl = new AbortController();
-    job.current = ctl;
     const train = trainFor(s);
     setRuns({});
     setSurface(null);
     setInterp(null);
-    setError(null);
     setSeconds(null);
-    setProgress(null);
-    setRunning(true);
     const curves: Record<string, RunCurve> = {};
     const onEvent = (e: StreamEvent): void => {
       switch (e.type) {
-        case "progress":
-          setProgress({ phase: String(e["phase"]), done: Number(e["done"]), total: Number(e["total"]) });
-          break;
         case "train-step": {
           const run = String(e["run"]);
           const c = (curves[run] ??= { steps: [], losses: [] });
@@ -102,19 +92,12 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
         case "theta":
           setTrainedModel({ spec, train, theta: e["theta"] as number[], label: `${s.ds}, hidden ${s.hidden.join("-") || "none"}, ${s.act}, seed ${s.seed}` });
           break;
-        case "error":
-          setError(String(e["message"]));
-          break;
         case "done":
           setSeconds(Number(e["seconds"]));
           break;
       }
     };
-    postStream("/api/landscape", { spec, train, seedB: s.seedB, gridSide: s.grid }, onEvent, ctl.signal)
-      .catch((e: unknown) => setError(isAbort(e) ? "cancelled" : messageOf(e)))
-      .finally(() => {
-        if (job.current === ctl) setRunning(false);
-      });
+    job.start("/api/landscape", { spec, train, seedB: s.seedB, gridSide: s.grid }, onEvent);
   };
 
   const series = useMemo(
@@ -140,20 +123,20 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
       <div class="controls">
         <label>
           second seed
-          <input name="seedB" type="number" min={0} value={s.seedB} disabled={running} onChange={(e) => setS({ ...s, seedB: Math.max(0, Math.round(Number((e.currentTarget as HTMLInputElement).value)) || 0) })} />
+          <input name="seedB" type="number" min={0} value={s.seedB} disabled={running} onChange={(e) => setS({ ...s, seedB: Math.max(0, Math.round(inputNumber(e)) || 0) })} />
         </label>
         <label>
           grid side
-          <input name="grid" type="number" min={5} max={61} value={s.grid} disabled={running} onChange={(e) => setS({ ...s, grid: Math.max(5, Math.min(61, Math.round(Number((e.currentTarget as HTMLInputElement).value)) || 31)) })} />
+          <input name="grid" type="number" min={5} max={61} value={s.grid} disabled={running} onChange={(e) => setS({ ...s, grid: Math.max(5, Math.min(61, Math.round(inputNumber(e)) || 31)) })} />
         </label>
         <button type="button" onClick={start} disabled={running || !spec} data-testid="train">
           Train and map the landscape
         </button>
       </div>
-      <ProgressBar progress={progress} running={running} onCancel={() => job.current?.abort()} />
-      {error ? (
+      <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
+      {job.error ? (
         <div class="error" role="alert" data-testid="landscape-error">
-          {error}
+          {job.error}
         </div>
       ) : null}
       {series.length ? (

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { LineChart } from "../components/line-chart.js";
 import { SvgFigure } from "../components/svg-figure.js";
-import { ACTIVATION_NAMES, buildSpec, downloadJson, LOSS_NAMES, parameterCount, parseDataText, parseNumberList, seededVector } from "../model-form.js";
+import { ACTIVATION_NAMES, buildSpec, downloadJson, inputNumber, LOSS_NAMES, parameterCount, parseDataText, parseNumberList, seededVector } from "../model-form.js";
 import { defineState, writeHash, type StateOf } from "../url-state.js";
 
 const SEED_THETA1 = [1, -1, 0, 0, 1, -1, 0];
@@ -246,11 +246,11 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
       <div class="controls">
         <label>
           seed
-          <input name="seed" type="number" value={s.seed} onChange={(e) => setS({ ...s, seed: Math.max(0, Math.floor(Number((e.currentTarget as HTMLInputElement).value) || 0)) })} />
+          <input name="seed" type="number" value={s.seed} onChange={(e) => setS({ ...s, seed: Math.max(0, Math.floor(inputNumber(e) || 0)) })} />
         </label>
         <label>
           budget (s)
-          <input name="budget" type="number" step="0.5" min="0.5" max="30" value={s.budget} onChange={(e) => setS({ ...s, budget: Math.min(30, Math.max(0.5, Number((e.currentTarget as HTMLInputElement).value) || 10)) })} />
+          <input name="budget" type="number" step="0.5" min="0.5" max="30" value={s.budget} onChange={(e) => setS({ ...s, budget: Math.min(30, Math.max(0.5, inputNumber(e) || 10)) })} />
         </label>
         <button type="button" onClick={runSearch} disabled={searching || !spec} data-testid="search">
           {searching ? "Searching…" : "Search for a certificate"}
