@@ -15,7 +15,7 @@ import { jensenPlot } from "../plot/jensen-plot.js";
 import { plotFormatFor, writePlot } from "../plot/write-plot.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber } from "./train.js";
+import { parseInteger, parseNumber } from "./options.js";
 
 const HELP = `
 Decides whether the loss of the network in SPEC is convex in its weights θ, and proves the answer:
@@ -141,8 +141,9 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       if (o.plot) plotFormatFor(o.plot);
       const src = loadModelSource(specArg.trim());
       const dataset = resolveData(src.spec, src.specDir);
-      const params = o.params ? loadParamsFile(o.params, mlpLayout(src.spec)) : undefined;
-      const executor = searchExecutor(o.executor, dataset.n, mlpLayout(src.spec).size);
+      const layout = mlpLayout(src.spec);
+      const params = o.params ? loadParamsFile(o.params, layout) : undefined;
+      const executor = searchExecutor(o.executor, dataset.n, layout.size);
       const r = await analyzeNetworkConvexity(src.spec, dataset, {
         seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
         ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})

@@ -24,7 +24,7 @@ import { hessianPlots } from "../plot/hessian-plots.js";
 import { plotFormatFor, writePlot } from "../plot/write-plot.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber } from "./train.js";
+import { parseInteger, parseNumber } from "./options.js";
 
 interface HessianCliOptions {
   params: string;

@@ -19,7 +19,7 @@ import { writePlot } from "../plot/write-plot.js";
 import { UserError } from "../util/errors.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber } from "./train.js";
+import { parseInteger, parseNumber } from "./options.js";
 
 interface LandscapeCliOptions {
   params: string;

@@ -1,5 +1,5 @@
 /** `losscape train SPEC --out DIR`: mini-batch SGD/Adam on an MLP spec; writes θ, trajectory and manifest. */
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
 import { INIT_SCHEMES, type InitScheme } from "../model/train/init.js";
 import { OPTIMIZERS, type OptimizerName } from "../model/train/optimizers.js";
@@ -7,23 +7,7 @@ import { runTraining } from "../model/train/run-training.js";
 import type { SplitMethod } from "../model/train/split-data.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
-
-export function parseNumber(name: string): (v: string) => number {
-  return (v) => {
-    const t = v.trim();
-    const n = Number(t);
-    if (t === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
-    return n;
-  };
-}
-
-export function parseInteger(name: string, min: number): (v: string) => number {
-  return (v) => {
-    const t = v.trim();
-    if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
-    return Number(t);
-  };
-}
+import { parseInteger, parseNumber } from "./options.js";
 
 interface TrainCliOptions {
   out: string;

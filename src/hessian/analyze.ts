@@ -9,8 +9,8 @@ import type { ModelSpec } from "../model/spec.js";
 import { UserError } from "../util/errors.js";
 import { DEFAULT_MAX_EXACT, checkExactSize, exactSpectrum } from "./dense.js";
 import { createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph, type OperatorBlock } from "./hvp-operator.js";
-import { hutchinsonTrace, hutchPlusPlus, lanczos, norm, slqDensity } from "./linalg/index.js";
-import type { RitzPair, SlqDensity } from "./linalg/index.js";
+import { hutchinsonTrace, hutchPlusPlus, lanczos, norm, slqDensity } from "../num/linalg/index.js";
+import type { RitzPair, SlqDensity } from "../num/linalg/index.js";
 
 export type TraceMethod = "hutchinson" | "hutch++";
 

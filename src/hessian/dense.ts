@@ -4,8 +4,8 @@
  * and reported, then H is symmetrised by averaging before the eigensolver sees it.
  */
 import { UserError } from "../util/errors.js";
-import { symmetricEigen } from "./linalg/index.js";
-import type { MatVec } from "./linalg/index.js";
+import { symmetricEigen } from "../num/linalg/index.js";
+import type { MatVec } from "../num/linalg/index.js";
 
 /** Default largest n for --exact: n HVPs plus an O(n³) eigensolver (≈ 3 min at n = 3000 with vectors). */
 export const DEFAULT_MAX_EXACT = 3000;

@@ -12,7 +12,8 @@ import type { Dataset } from "../model/datasets/dataset.js";
 import type { ModelSpec } from "../model/spec.js";
 import { UserError } from "../util/errors.js";
 import { checkTheta, createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph } from "./hvp-operator.js";
-import { lanczos } from "./linalg/index.js";
+import { lanczos } from "../num/linalg/index.js";
+import { planePoint } from "../landscape/evaluate/problem.js";
 
 export const EIG_RATIO_METRIC = "eig-ratio";
 
@@ -99,11 +100,7 @@ export function createEigRatioEvaluator(problem: EigRatioProblem, executor: Exec
       const out = new Float64Array(count);
       const th = new Float64Array(P);
       for (let q = 0; q < count; q++) {
-        th.set(problem.theta);
-        for (let k = 0; k < m; k++) {
-          const c = coords[q * m + k]!, d = problem.dirs[k]!;
-          for (let i = 0; i < P; i++) th[i] = th[i]! + c * d[i]!;
-        }
+        planePoint(problem.theta, problem.dirs, coords, q, th);
         // The same seed at every point: the map varies only with θ, never with the start vector.
         const r = await eigRatioAt(problem.spec, problem.data, th, executor, { ...options, hvpGraph });
         hvps += r.hvps;

@@ -14,7 +14,7 @@ import type { ParamBlock, ParamLayout } from "../model/layout.js";
 import { buildModelGraph } from "../model/mlp.js";
 import type { ModelSpec } from "../model/spec.js";
 import { UserError } from "../util/errors.js";
-import type { MatVec } from "./linalg/index.js";
+import type { MatVec } from "../num/linalg/index.js";
 
 const PARAM_INPUT = "theta";
 

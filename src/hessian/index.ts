@@ -1,7 +1,7 @@
 /**
  * Curvature of a model's loss: the Hessian at θ as an HVP operator, its dense eigendecomposition,
  * Lanczos extremes, stochastic trace and SLQ density, per block on request, and the |λmin/λmax|
- * landscape metric. The numeric kernels live in ./linalg.
+ * landscape metric. The numeric kernels live in src/num/linalg.
  */
 export { createHvpGraph, hessianOperator, checkTheta } from "./hvp-operator.js";
 export type { HessianOperator, HessianOperatorOptions, HvpGraph, OperatorBlock } from "./hvp-operator.js";

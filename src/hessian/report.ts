@@ -4,7 +4,7 @@
  * gradient norm, convergence, blocks); vectors are left to .npy files.
  */
 import type { DensitySummary, HessianReport, SpectrumAnalysis } from "./analyze.js";
-import type { RitzPair } from "./linalg/index.js";
+import type { RitzPair } from "../num/linalg/index.js";
 
 export interface RitzJson {
   value: number;

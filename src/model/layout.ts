@@ -31,26 +31,3 @@ export function mlpLayout(spec: ModelSpec): ParamLayout {
   }
   return { blocks, size: offset };
 }
-
-export function block(layout: ParamLayout, name: string): ParamBlock {
-  const b = layout.blocks.find((x) => x.name === name);
-  if (!b) throw new Error(`no parameter block "${name}" (have ${layout.blocks.map((x) => x.name).join(", ")})`);
-  return b;
-}
-
-/** Named views into θ (no copies). */
-export function unflatten(layout: ParamLayout, theta: Float64Array): Record<string, Float64Array> {
-  const r: Record<string, Float64Array> = {};
-  for (const b of layout.blocks) r[b.name] = theta.subarray(b.offset, b.offset + b.size);
-  return r;
-}
-
-export function flatten(layout: ParamLayout, named: Readonly<Record<string, ArrayLike<number>>>): Float64Array {
-  const theta = new Float64Array(layout.size);
-  for (const b of layout.blocks) {
-    const v = named[b.name];
-    if (!v || v.length !== b.size) throw new Error(`parameter ${b.name} needs ${b.size} values`);
-    theta.set(Array.from(v), b.offset);
-  }
-  return theta;
-}

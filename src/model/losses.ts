@@ -58,41 +58,51 @@ export function prepareTargets(spec: ModelSpec, ds: Dataset, dtype: "float32" | 
   }
 }
 
-/** The data term of the loss, from network outputs `out` (n×k) and prepared targets. */
-export function dataLoss(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value): Value {
+/**
+ * Reduction axes of the loss: over everything for outputs n×k; per point for a batch of G points
+ * stacked as G×n×k (the landscape's surface graph), so both use the same formulas.
+ */
+function lossAxes(batched: boolean): { all: number[] | undefined; classes: number; samples: number[] | undefined } {
+  return batched ? { all: [1, 2], classes: 2, samples: [1] } : { all: undefined, classes: 1, samples: undefined };
+}
+
+/** The data term of the loss, from network outputs `out` (n×k, or G×n×k with `batched`) and prepared targets. */
+export function dataLoss(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value, batched = false): Value {
+  const { all, classes, samples } = lossAxes(batched);
   switch (spec.loss) {
     case "sse_half": {
       const e = g.sub(out, target);
-      return g.mul(0.5, g.reduceSum(g.mul(e, e)));
+      return g.mul(0.5, g.reduceSum(g.mul(e, e), all));
     }
     case "mse": {
       const e = g.sub(out, target);
-      return g.reduceMean(g.mul(e, e));
+      return g.reduceMean(g.mul(e, e), all);
     }
     case "mae":
-      return g.reduceMean(g.abs(g.sub(out, target)));
+      return g.reduceMean(g.abs(g.sub(out, target)), all);
     case "cross_entropy":
-      return g.neg(g.reduceMean(g.reduceSum(g.mul(target, g.logSoftmax(out, 1)), [1])));
+      return g.neg(g.reduceMean(g.reduceSum(g.mul(target, g.logSoftmax(out, classes)), [classes]), samples));
     case "bce":
       // softplus(z) - y z: log(1 + e^z) - y z is the logistic loss without overflow
-      return g.reduceMean(g.sub(g.softplus(out), g.mul(target, out)));
+      return g.reduceMean(g.sub(g.softplus(out), g.mul(target, out)), all);
     case "hinge":
-      return g.reduceMean(g.relu(g.sub(1, g.mul(target, out))));
+      return g.reduceMean(g.relu(g.sub(1, g.mul(target, out))), all);
   }
 }
 
-/** Fraction of samples classified correctly, inside the graph (null for regression losses). */
-export function accuracy(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value): Value | null {
+/** Fraction of samples classified correctly, inside the graph (null for regression losses); `batched` as for dataLoss. */
+export function accuracy(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value, batched = false): Value | null {
+  const { all, classes, samples } = lossAxes(batched);
   switch (spec.loss) {
     case "cross_entropy": {
       // the true class's logit equals the max logit (ties count as correct; they have measure zero)
-      const trueLogit = g.reduceSum(g.mul(target, out), [1]);
-      return g.reduceMean(g.cast(g.equal(trueLogit, g.reduceMax(out, [1])), out.dtype));
+      const trueLogit = g.reduceSum(g.mul(target, out), [classes]);
+      return g.reduceMean(g.cast(g.equal(trueLogit, g.reduceMax(out, [classes])), out.dtype), samples);
     }
     case "bce":
-      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0.5)), out.dtype));
+      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0.5)), out.dtype), all);
     case "hinge":
-      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0)), out.dtype));
+      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(target, 0)), out.dtype), all);
     default:
       return null;
   }

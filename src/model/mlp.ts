@@ -41,6 +41,17 @@ export function l2Penalty(g: GraphBuilder, spec: ModelSpec, theta: Value): Value
   return spec.l2 > 0 ? g.mul(spec.l2 / 2, g.reduceSum(g.mul(theta, theta))) : null;
 }
 
+/**
+ * The training objective on a batch x with targets t: data loss plus the L2 penalty, and the network
+ * output. Training and every analysis build their loss here, so they see the same function of θ.
+ */
+export function mlpLoss(g: GraphBuilder, spec: ModelSpec, layout: ParamLayout, theta: Value, x: Value, t: Value): { loss: Value; out: Value } {
+  const out = mlpForward(g, spec, layerParams(g, layout, theta), x);
+  const data = dataLoss(g, spec, out, t);
+  const pen = l2Penalty(g, spec, theta);
+  return { loss: pen ? g.add(data, pen) : data, out };
+}
+
 export interface ModelGraph {
   graph: Graph;
   layout: ParamLayout;
@@ -65,10 +76,8 @@ export function buildModelGraph(
   const theta = g.input("theta", [layout.size]);
   const X = g.constant(tensor([ds.n, ds.inputDim], ds.x, dtype));
   const T = g.constant(prepareTargets(spec, ds, dtype));
-  const out = mlpForward(g, spec, layerParams(g, layout, theta), X);
-  const data = dataLoss(g, spec, out, T);
-  const pen = l2Penalty(g, spec, theta);
-  const outputs: Record<string, Value> = { loss: pen ? g.add(data, pen) : data };
+  const { loss, out } = mlpLoss(g, spec, layout, theta, X, T);
+  const outputs: Record<string, Value> = { loss };
   const acc = opts.withAccuracy === false ? null : accuracy(g, spec, out, T);
   if (acc) outputs["accuracy"] = acc;
   if (opts.withOutput) outputs["output"] = out;

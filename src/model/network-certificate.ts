@@ -59,9 +59,9 @@ export function specHash(spec: ModelSpec, ds: Dataset): string {
 }
 
 export function makeCertificate(opts: {
-  spec: ModelSpec;
+  /** specHash(spec, dataset), computed once by the caller: it hashes the whole data set. */
+  specHash: string;
   specInput: unknown;
-  dataset: Dataset;
   violation: FoundViolation;
   explanation: string;
   block?: { name: string; offset: number; size: number };
@@ -74,7 +74,7 @@ export function makeCertificate(opts: {
     statement:
       "L(t*thetaA + (1-t)*thetaB) > t*L(thetaA) + (1-t)*L(thetaB), so the loss is not convex" +
       (opts.block ? ` in ${opts.block.name} (the other parameters as in thetaA, which equals thetaB there)` : " in the parameters"),
-    specHash: specHash(opts.spec, opts.dataset),
+    specHash: opts.specHash,
     spec: opts.specInput,
     ...(opts.block ? { block: opts.block } : {}),
     thetaA: Array.from(v.candidate.thetaA),

@@ -24,6 +24,7 @@ import { buildModelGraph } from "./mlp.js";
 import { makeCertificate, specHash, type NetworkCertificate } from "./network-certificate.js";
 import { hiddenActivations, type ActivationName, type ModelSpec } from "./spec.js";
 import { initParams } from "./train/init.js";
+import { createOptimizer } from "./train/optimizers.js";
 
 export interface NetworkConvexityOptions {
   seed?: number;
@@ -107,11 +108,17 @@ function unitIndices(h: HiddenLayer, i: number): { incoming: number[]; outgoing:
   return { incoming, outgoing };
 }
 
+/** All of unit i's parameter indices, incoming then outgoing: units i and j correspond entry by entry. */
+function unitParams(h: HiddenLayer, i: number): number[] {
+  const u = unitIndices(h, i);
+  return [...u.incoming, ...u.outgoing];
+}
+
 function swapUnits(theta: Float64Array, h: HiddenLayer, i: number, j: number): Float64Array {
   const r = theta.slice();
-  const a = unitIndices(h, i), b = unitIndices(h, j);
-  [...a.incoming, ...a.outgoing].forEach((p, k) => {
-    const q = [...b.incoming, ...b.outgoing][k]!;
+  const b = unitParams(h, j);
+  unitParams(h, i).forEach((p, k) => {
+    const q = b[k]!;
     r[p] = theta[q]!;
     r[q] = theta[p]!;
   });
@@ -127,8 +134,8 @@ function scaleUnit(theta: Float64Array, h: HiddenLayer, i: number, cin: number, 
 }
 
 function unitsDiffer(theta: Float64Array, h: HiddenLayer, i: number, j: number): boolean {
-  const a = unitIndices(h, i), b = unitIndices(h, j);
-  return [...a.incoming, ...a.outgoing].some((p, k) => theta[p] !== theta[[...b.incoming, ...b.outgoing][k]!]);
+  const b = unitParams(h, j);
+  return unitParams(h, i).some((p, k) => theta[p] !== theta[b[k]!]);
 }
 
 function unitPairs(width: number, limit: number): [number, number][] {
@@ -274,9 +281,8 @@ export function affineFitParameters(spec: ModelSpec, layout: ParamLayout, ds: Da
 
 /** A few hundred full-batch Adam steps: parameters that fit the data, where symmetries bite. */
 async function trainBriefly(oracle: LossOracle, theta0: Float64Array, steps: number, deadline: number): Promise<Float64Array> {
-  let theta = theta0.slice();
-  const m = new Float64Array(theta.length), v = new Float64Array(theta.length);
-  const lr = 0.03, b1 = 0.9, b2 = 0.999;
+  const theta = theta0.slice();
+  const adam = createOptimizer({ name: "adam", lr: 0.03, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, theta.length);
   let best = theta.slice(), bestLoss = Infinity;
   for (let k = 1; k <= steps && Date.now() < deadline; k++) {
     const { value, gradient } = await oracle.valueAndGradient(theta);
@@ -285,14 +291,7 @@ async function trainBriefly(oracle: LossOracle, theta0: Float64Array, steps: num
       bestLoss = value;
       best = theta.slice();
     }
-    for (let i = 0; i < theta.length; i++) {
-      const g = gradient[i]!;
-      m[i] = b1 * m[i]! + (1 - b1) * g;
-      v[i] = b2 * v[i]! + (1 - b2) * g * g;
-      const mh = m[i]! / (1 - b1 ** k), vh = v[i]! / (1 - b2 ** k);
-      theta[i]! -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
-    }
-    theta = theta.slice();
+    adam.step(theta, gradient);
   }
   return best;
 }
@@ -367,7 +366,7 @@ export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset,
   const hash = specHash(spec, dataset);
   const cert = (found: FoundViolation, explanation: string, block?: BlockSpec): NetworkCertificate =>
     makeCertificate({
-      spec, specInput: opts.specInput ?? spec, dataset, violation: found, explanation,
+      specHash: hash, specInput: opts.specInput ?? spec, violation: found, explanation,
       ...(block ? { block: { name: block.params, offset: block.offset, size: block.size } } : {})
     });
 

@@ -2,6 +2,5 @@ export { normalizeDirection, normalizationGroups, NORMALIZATIONS, type Normaliza
 export { gaussianDirections } from "./random.js";
 export { orthogonalize } from "./orthogonal.js";
 export { pcaDirections, type PcaResult } from "./pca.js";
-export { symmetricEigen, type SymEigen } from "./sym-eigen.js";
 export { makeDirections, type DirectionRequest, type Directions } from "./make-directions.js";
 export { dot, norm, sub } from "./vector.js";

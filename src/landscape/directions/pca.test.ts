@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { createRng } from "../../util/random.js";
 import { UserError } from "../../util/errors.js";
 import { pcaDirections } from "./pca.js";
-import { symmetricEigen } from "./sym-eigen.js";
 import { orthogonalize } from "./orthogonal.js";
 import { dot, norm } from "./vector.js";
 
@@ -64,30 +63,6 @@ describe("PCA directions of a trajectory", () => {
     const line = new Float64Array(4 * 3);
     for (let i = 0; i < 4; i++) line.set([i, 2 * i, 3 * i], 3 * i);
     expect(() => pcaDirections({ rows: 4, cols: 3, data: line }, new Float64Array(3))).toThrow(/fewer than two dimensions/);
-  });
-});
-
-describe("symmetric eigensolver (Jacobi)", () => {
-  it("A v = λ v for random symmetric matrices; eigenvalues descending; trace preserved", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
-        const rng = createRng(seed);
-        const a = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = rng.normal();
-        const { values, vectors } = symmetricEigen(a, n);
-        let tr = 0;
-        for (let i = 0; i < n; i++) tr += a[i * n + i]!;
-        expect(values.reduce((s, x) => s + x, 0)).toBeCloseTo(tr, 9);
-        for (let k = 0; k < n; k++) {
-          if (k > 0) expect(values[k]!).toBeLessThanOrEqual(values[k - 1]!);
-          for (let i = 0; i < n; i++) {
-            let av = 0;
-            for (let j = 0; j < n; j++) av += a[i * n + j]! * vectors[j * n + k]!;
-            expect(av).toBeCloseTo(values[k]! * vectors[i * n + k]!, 9);
-          }
-        }
-      })
-    );
   });
 });
 

@@ -5,7 +5,7 @@
  * v = Rᵀ u / √λ is a unit principal direction with the same λ.
  */
 import { UserError } from "../../util/errors.js";
-import { symmetricEigen } from "./sym-eigen.js";
+import { symmetricEigen } from "../../num/linalg/index.js";
 
 export interface PcaResult {
   d1: Float64Array;
@@ -40,15 +40,17 @@ export function pcaDirections(traj: { rows: number; cols: number; data: Float64A
       G[j * K + i] = s;
     }
   }
+  // Ascending eigenvalues: the top two principal directions are the last two columns.
   const { values, vectors } = symmetricEigen(G, K);
+  const top = [K - 1, K - 2] as const;
   let total = 0;
   for (let i = 0; i < K; i++) total += G[i * K + i]!;
-  const l1 = values[0]!, l2 = values[1]!;
+  const l1 = values[top[0]]!, l2 = values[top[1]]!;
   if (!(total > 0) || !(l2 > total * 1e-14)) throw new UserError("the trajectory spans fewer than two dimensions: PCA cannot choose a plane");
   const dirs = [l1, l2].map((lam, c) => {
     const v = new Float64Array(P);
     for (let i = 0; i < K; i++) {
-      const u = vectors[i * K + c]!;
+      const u = vectors![i * K + top[c]!]!;
       for (let k = 0; k < P; k++) v[k] = v[k]! + u * C[i * P + k]!;
     }
     const s = 1 / Math.sqrt(lam);

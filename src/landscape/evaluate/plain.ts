@@ -6,12 +6,12 @@
 import type { Executor } from "../../exec/executor.js";
 import { tensor } from "../../ir/tensor.js";
 import { buildModelGraph } from "../../model/mlp.js";
-import type { PointEvaluator, SurfaceProblem, MetricValues } from "./problem.js";
+import { planePoint, type PointEvaluator, type SurfaceProblem, type MetricValues } from "./problem.js";
 
 export function createPlainEvaluator(p: SurfaceProblem, ex: Executor): PointEvaluator {
   const wantAcc = p.metrics.includes("accuracy");
   const { graph } = buildModelGraph(p.spec, p.data, { dtype: p.dtype, withAccuracy: wantAcc });
-  const P = p.layout.size, m = p.dirs.length;
+  const P = p.layout.size;
   const outputs = wantAcc ? ["loss", "accuracy"] : ["loss"];
   return {
     batch: 1,
@@ -20,12 +20,7 @@ export function createPlainEvaluator(p: SurfaceProblem, ex: Executor): PointEval
       for (const k of p.metrics) res[k] = new Float64Array(count);
       const th = new Float64Array(P);
       for (let q = 0; q < count; q++) {
-        th.set(p.theta);
-        for (let k = 0; k < m; k++) {
-          const c = coords[q * m + k]!, d = p.dirs[k]!;
-          for (let i = 0; i < P; i++) th[i] = th[i]! + c * d[i]!;
-        }
-        const r = await ex.run(graph, { theta: tensor([P], th) }, { outputs });
+        const r = await ex.run(graph, { theta: tensor([P], planePoint(p.theta, p.dirs, coords, q, th)) }, { outputs });
         for (const k of p.metrics) res[k]![q] = r[k]!.data[0]!;
       }
       return res;

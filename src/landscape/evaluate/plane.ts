@@ -17,8 +17,8 @@ import { GraphBuilder, type Value } from "../../ir/builder.js";
 import type { Graph } from "../../ir/graph.js";
 import { tensor, type Tensor } from "../../ir/tensor.js";
 import { applyActivation } from "../../model/activations.js";
-import { prepareTargets } from "../../model/losses.js";
-import { hiddenActivations, type ModelSpec } from "../../model/spec.js";
+import { accuracy, dataLoss, prepareTargets } from "../../model/losses.js";
+import { hiddenActivations } from "../../model/spec.js";
 import type { ParamBlock, ParamLayout } from "../../model/layout.js";
 import type { FloatType, MetricValues, PointEvaluator, SurfaceProblem } from "./problem.js";
 
@@ -72,42 +72,6 @@ export async function firstLayerProducts(p: SurfaceProblem, ex: Executor): Promi
   return out;
 }
 
-function batchedLoss(g: GraphBuilder, spec: ModelSpec, out: Value, t: Value): Value {
-  switch (spec.loss) {
-    case "sse_half": {
-      const e = g.sub(out, t);
-      return g.mul(0.5, g.reduceSum(g.mul(e, e), [1, 2]));
-    }
-    case "mse": {
-      const e = g.sub(out, t);
-      return g.reduceMean(g.mul(e, e), [1, 2]);
-    }
-    case "mae":
-      return g.reduceMean(g.abs(g.sub(out, t)), [1, 2]);
-    case "cross_entropy":
-      return g.neg(g.reduceMean(g.reduceSum(g.mul(t, g.logSoftmax(out, 2)), [2]), [1]));
-    case "bce":
-      return g.reduceMean(g.sub(g.softplus(out), g.mul(t, out)), [1, 2]);
-    case "hinge":
-      return g.reduceMean(g.relu(g.sub(1, g.mul(t, out))), [1, 2]);
-  }
-}
-
-function batchedAccuracy(g: GraphBuilder, spec: ModelSpec, out: Value, t: Value): Value | null {
-  switch (spec.loss) {
-    case "cross_entropy": {
-      const trueLogit = g.reduceSum(g.mul(t, out), [2]);
-      return g.reduceMean(g.cast(g.equal(trueLogit, g.reduceMax(out, [2])), out.dtype), [1]);
-    }
-    case "bce":
-      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(t, 0.5)), out.dtype), [1, 2]);
-    case "hinge":
-      return g.reduceMean(g.cast(g.equal(g.greater(out, 0), g.greater(t, 0)), out.dtype), [1, 2]);
-    default:
-      return null;
-  }
-}
-
 /** The surface graph for G points: input "coef" [G, m+1]; outputs "loss" [G] and maybe "accuracy" [G]. */
 export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: number): Graph {
   const dtype: FloatType = p.dtype;
@@ -143,7 +107,7 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
   }
   const t: Tensor = prepareTargets(p.spec, p.data, dtype);
   const T = g.constant(t);
-  let loss = batchedLoss(g, p.spec, h, T);
+  let loss = dataLoss(g, p.spec, h, T, true);
   if (p.spec.l2 > 0) {
     // (λ/2)‖Σ c_k v_k‖² = coefᵀ Q coef with Q = (λ/2) Gram(v), computed once in float64.
     const Q = new Float64Array(m1 * m1);
@@ -160,7 +124,7 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
   }
   const outputs: Record<string, Value> = { loss };
   if (p.metrics.includes("accuracy")) {
-    const acc = batchedAccuracy(g, p.spec, h, T);
+    const acc = accuracy(g, p.spec, h, T, true);
     if (!acc) throw new Error("accuracy requested for a regression loss (should have been rejected earlier)");
     outputs["accuracy"] = acc;
   }

@@ -31,6 +31,17 @@ export interface SurfaceProblem {
   dtype: FloatType;
 }
 
+/** Writes θ + Σ_k c_k d_k into `out`, c the coordinates of point q in `coords` (points × dirs.length, row-major). */
+export function planePoint(theta: Float64Array, dirs: readonly Float64Array[], coords: Float64Array, q: number, out: Float64Array): Float64Array {
+  const m = dirs.length;
+  out.set(theta);
+  for (let k = 0; k < m; k++) {
+    const c = coords[q * m + k]!, d = dirs[k]!;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + c * d[i]!;
+  }
+  return out;
+}
+
 /** Values of each requested metric at `count` points, in point order. */
 export type MetricValues = Partial<Record<Metric, Float64Array>>;
 

@@ -8,8 +8,8 @@ import { GraphBuilder, type Value } from "../../ir/builder.js";
 import type { Graph } from "../../ir/graph.js";
 import { tensor, type Tensor } from "../../ir/tensor.js";
 import type { ParamLayout } from "../layout.js";
-import { accuracy, dataLoss } from "../losses.js";
-import { l2Penalty, layerParams, mlpForward } from "../mlp.js";
+import { accuracy } from "../losses.js";
+import { mlpLoss } from "../mlp.js";
 import type { ModelSpec } from "../spec.js";
 
 export type FloatType = "float32" | "float64";
@@ -23,10 +23,8 @@ function lossGraph(spec: ModelSpec, layout: ParamLayout, dtype: FloatType, data:
   const g = new GraphBuilder(dtype);
   const theta = g.input("theta", [layout.size]);
   const { x, t } = data(g);
-  const out = mlpForward(g, spec, layerParams(g, layout, theta), x);
-  const d = dataLoss(g, spec, out, t);
-  const pen = l2Penalty(g, spec, theta);
-  const outputs: Record<string, Value> = { loss: pen ? g.add(d, pen) : d };
+  const { loss, out } = mlpLoss(g, spec, layout, theta, x, t);
+  const outputs: Record<string, Value> = { loss };
   const acc = accuracy(g, spec, out, t);
   if (acc) outputs["accuracy"] = acc;
   return { graph: g.build(outputs), hasAccuracy: acc !== null };

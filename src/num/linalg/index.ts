@@ -1,7 +1,8 @@
 /**
- * Numeric kernels for `losscape hessian`: dense symmetric eigendecomposition, Lanczos extreme
- * eigenpairs, Hutchinson / Hutch++ trace estimates and SLQ spectral densities. They see the
- * Hessian only as a symmetric MatVec, so they are independent of models and executors.
+ * Dense symmetric linear algebra: eigendecomposition, Lanczos extreme eigenpairs, Hutchinson /
+ * Hutch++ trace estimates and SLQ spectral densities. They see a matrix only as a symmetric MatVec
+ * (or a dense array), so they are independent of models and executors and sit low in the layer
+ * order, where convexity/, landscape/ and hessian/ can all use them.
  */
 export type { MatVec } from "./operator.js";
 export { denseMatVec } from "./operator.js";
@@ -13,6 +14,7 @@ export type {
   TridiagonalVectors
 } from "./symmetric-eigen.js";
 export { lanczos } from "./lanczos.js";
+export { KrylovBasis } from "./krylov.js";
 export type { LanczosOptions, LanczosResult, LanczosWhich, RitzPair } from "./lanczos.js";
 export { hutchinsonTrace, hutchPlusPlus } from "./hutchinson.js";
 export type {

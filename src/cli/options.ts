@@ -1,0 +1,19 @@
+/** Option-value parsers shared by the commands: a bad value is a commander error (exit 2) that names the option. */
+import { InvalidArgumentError } from "commander";
+
+export function parseNumber(name: string): (v: string) => number {
+  return (v) => {
+    const t = v.trim();
+    const n = Number(t);
+    if (t === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+    return n;
+  };
+}
+
+export function parseInteger(name: string, min: number): (v: string) => number {
+  return (v) => {
+    const t = v.trim();
+    if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
+    return Number(t);
+  };
+}
