@@ -145,6 +145,18 @@ describe("float64 lowering", () => {
     expect(relErr(got, ref)).toBeLessThan(1e-7);
   });
 
+  it("computes only the requested outputs, like the reference interpreter", async () => {
+    const g = new GraphBuilder();
+    const x = g.input("x", [3]);
+    const graph = g.build({ a: g.exp(x), b: g.sin(x) });
+    const feeds = { x: tensor([3], [0.1, 0.2, 0.3]) };
+    const got = await ort64.run(graph, feeds, { outputs: ["b"] });
+    expect(Object.keys(got)).toEqual(["b"]);
+    expect(relErr(got["b"]!.data, evaluate(graph, feeds, { outputs: ["b"] })["b"]!.data)).toBeLessThan(1e-15);
+    await expect(ort64.run(graph, feeds, { outputs: ["c"] })).rejects.toThrow(/no output "c"/);
+    expect(() => evaluate(graph, feeds, { outputs: ["c"] })).toThrow(/no output "c"/);
+  });
+
   it("rejects feeds of the wrong shape with a message naming the input", async () => {
     const g = new GraphBuilder();
     const x = g.input("theta", [3]);

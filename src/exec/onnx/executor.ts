@@ -56,10 +56,13 @@ export function createOnnxExecutor(options: OnnxExecutorOptions = {}): Executor 
         const t = feeds[i.name]!;
         ortFeeds[`in:${i.name}`] = { dtype: node.dtype, dims: node.shape, data: t.data };
       }
-      const res = await runSession(session, ortFeeds);
+      for (const name of runOptions.outputs ?? []) {
+        if (!c.graph.outputs.some((o) => o.name === name)) throw new Error(`graph has no output "${name}"`);
+      }
+      const wanted = runOptions.outputs ? c.graph.outputs.filter((o) => runOptions.outputs!.includes(o.name)) : c.graph.outputs;
+      const res = await runSession(session, ortFeeds, runOptions.outputs ? wanted.map((o) => `out:${o.name}`) : undefined);
       const out: Record<string, Tensor> = {};
-      for (const o of c.graph.outputs) {
-        if (runOptions.outputs && !runOptions.outputs.includes(o.name)) continue;
+      for (const o of wanted) {
         const r = res[`out:${o.name}`]!;
         const node = c.graph.nodes[o.id]!;
         out[o.name] = { dtype: node.dtype, shape: node.shape, data: toFloat64(r.data) };

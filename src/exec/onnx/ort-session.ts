@@ -120,7 +120,12 @@ function fromOrtValue(name: string, v: ort.OnnxValue): HostTensor {
 export async function runSession(
   session: OrtSession,
   feeds: Readonly<Record<string, FeedTensor>>,
+  /** Outputs to compute (default: all); onnxruntime skips the nodes only the others need. */
+  fetches?: readonly string[],
 ): Promise<Record<string, HostTensor>> {
+  const wanted = fetches ?? session.outputNames;
+  const unknown = wanted.filter((n) => !session.outputNames.includes(n));
+  if (unknown.length > 0) throw new UserError(`runSession: unknown output(s) ${unknown.map((n) => `'${n}'`).join(", ")}`);
   const missing = session.inputNames.filter((n) => !(n in feeds));
   const extra = Object.keys(feeds).filter((n) => !session.inputNames.includes(n));
   if (missing.length > 0 || extra.length > 0) {
@@ -133,12 +138,12 @@ export async function runSession(
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, t);
   let results: ort.InferenceSession.ReturnType;
   try {
-    results = await session.run(ortFeeds);
+    results = fetches ? await session.run(ortFeeds, [...fetches]) : await session.run(ortFeeds);
   } catch (e) {
     throw new Error(`ONNX Runtime run failed: ${errorMessage(e)}`, { cause: e });
   }
   const out: Record<string, HostTensor> = {};
-  for (const name of session.outputNames) {
+  for (const name of wanted) {
     const v = results[name];
     if (v === undefined) throw new Error(`ONNX Runtime returned no value for output '${name}'`);
     out[name] = fromOrtValue(name, v);
