@@ -23,7 +23,8 @@ import { curvaturePlot } from "../curvature-plot.js";
 import { hessianPlots } from "../hessian-plots.js";
 import { jensenPlot } from "../jensen-plot.js";
 import { escapeXml } from "../svg.js";
-import { lineBarrier, lineProfile, lineProfilePlot, pcaSurface, pcaSurfacePlots, trainRun, type ModelProblem, type TrainSettings } from "./model-pipeline.js";
+import { lineBarrier, lineProfile, pcaSurface, trainRun, type ModelProblem, type TrainSettings } from "../../landscape/pipeline.js";
+import { lineProfilePlot, pcaSurfacePlots } from "./pipeline-plots.js";
 
 export interface DemoOptions {
   /** Executor for the network parts (default: ONNX Runtime). */

@@ -6,7 +6,7 @@
 import type { Executor } from "../../exec/executor.js";
 import { analyzeHessian } from "../../hessian/analyze.js";
 import { hessianPlots } from "../../plot/hessian-plots.js";
-import { lineProfile, type ModelProblem } from "../../plot/report/model-pipeline.js";
+import { lineProfile, type ModelProblem } from "../../landscape/pipeline.js";
 import { CAPS, type HessianRequest } from "../api-schemas.js";
 import { finiteArray } from "../http-util.js";
 import { checkTheta } from "../model-input.js";

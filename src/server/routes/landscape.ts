@@ -6,8 +6,9 @@
 import type { Executor } from "../../exec/executor.js";
 import type { TrainResult } from "../../model/train/train.js";
 import {
-  lineBarrier, lineProfile, lineProfilePlot, pcaSurface, pcaSurfacePlots, totalSteps, trainRun, type ModelProblem, type PipelineHooks, type TrainSettings
-} from "../../plot/report/model-pipeline.js";
+  lineBarrier, lineProfile, pcaSurface, totalSteps, trainRun, type ModelProblem, type PipelineHooks, type TrainSettings
+} from "../../landscape/pipeline.js";
+import { lineProfilePlot, pcaSurfacePlots } from "../../plot/report/pipeline-plots.js";
 import { CAPS, type LandscapeRequest, type TrainConfig } from "../api-schemas.js";
 import { ApiError, finiteArray, finiteOrNull } from "../http-util.js";
 import { modelInput } from "../model-input.js";

@@ -5,16 +5,15 @@
  * first-layer-shortcut evaluator; nothing is written to disk. `check` is called between steps so a
  * caller can stop the work (by throwing) when its client goes away.
  */
-import type { Executor } from "../../exec/executor.js";
-import type { Dataset } from "../../model/datasets/dataset.js";
-import { lossTask } from "../../model/data.js";
-import type { ParamLayout } from "../../model/layout.js";
-import type { ModelSpec } from "../../model/spec.js";
-import { trainModel, type StepInfo, type TrainResult } from "../../model/train/train.js";
-import { makeDirections } from "../../landscape/directions/make-directions.js";
-import { createPlaneEvaluator } from "../../landscape/evaluate/plane.js";
-import type { Metric, MetricValues } from "../../landscape/evaluate/problem.js";
-import { landscapePlots } from "../landscape-plots.js";
+import type { Executor } from "../exec/executor.js";
+import type { Dataset } from "../model/datasets/dataset.js";
+import { lossTask } from "../model/data.js";
+import type { ParamLayout } from "../model/layout.js";
+import type { ModelSpec } from "../model/spec.js";
+import { trainModel, type StepInfo, type TrainResult } from "../model/train/train.js";
+import { makeDirections } from "./directions/make-directions.js";
+import { createPlaneEvaluator } from "./evaluate/plane.js";
+import type { Metric, MetricValues } from "./evaluate/problem.js";
 
 export interface ModelProblem {
   spec: ModelSpec;
@@ -143,20 +142,6 @@ export async function lineProfile(p: ModelProblem, a: Float64Array, b: Float64Ar
   const t = Float64Array.from({ length: num }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (num - 1));
   const values = await evaluateGrid(p, a, [dir], t, num, ex, hooks);
   return { t, values };
-}
-
-/** The landscape pictures of a PCA plane (trajectory over contours, filled contours, 3-D surface, ...), by name. */
-export function pcaSurfacePlots(surface: PlaneSurface, lossName: string): Record<string, string> {
-  const plots = landscapePlots({
-    dims: 2, x: surface.x, y: surface.y, values: surface.values, lossName, directionInfo: { kind: "pca" },
-    pca: { explainedVarianceRatio: surface.explainedVarianceRatio, projection: surface.projection, rows: surface.rows }
-  });
-  return Object.fromEntries(plots.map((pl) => [pl.name, pl.svg]));
-}
-
-/** The curve of a line profile: loss, and accuracy on a twin axis for classification. */
-export function lineProfilePlot(line: LineProfile, lossName: string): string {
-  return landscapePlots({ dims: 1, x: line.t, y: null, values: line.values, lossName, directionInfo: { kind: "line" } })[0]!.svg;
 }
 
 export interface LineBarrier {
