@@ -345,14 +345,32 @@ function blockSpecs(spec: ModelSpec, layout: ParamLayout): BlockSpec[] {
   return res;
 }
 
-async function segmentProfile(oracle: LossOracle, a: Float64Array, b: Float64Array, t: number, samples: number): Promise<SegmentProfile> {
+/** The loss at `samples` evenly spaced points of the segment θ(s) = (1 − s)·θa + s·θb. */
+async function lossOnSegment(oracle: LossOracle, a: Float64Array, b: Float64Array, samples: number): Promise<{ s: number[]; loss: number[] }> {
   const s: number[] = [], loss: number[] = [];
   for (let k = 0; k < samples; k++) {
     const x = k / (samples - 1);
     s.push(x);
     loss.push(await oracle.value(a.map((v, i) => (1 - x) * v + x * b[i]!)));
   }
-  return { s, loss, sCertificate: 1 - t };
+  return { s, loss };
+}
+
+async function segmentProfile(oracle: LossOracle, a: Float64Array, b: Float64Array, t: number, samples: number): Promise<SegmentProfile> {
+  return { ...(await lossOnSegment(oracle, a, b, samples)), sCertificate: 1 - t };
+}
+
+/** The loss of a network along the segment between two parameter vectors (what the Jensen plot draws). */
+export async function lossAlongSegment(
+  spec: ModelSpec,
+  dataset: Dataset,
+  a: Float64Array,
+  b: Float64Array,
+  samples: number,
+  executor: Executor = createReferenceExecutor()
+): Promise<{ s: number[]; loss: number[] }> {
+  const { graph } = buildModelGraph(spec, dataset, { withAccuracy: false });
+  return lossOnSegment(new LossOracle(graph, "theta", "loss", executor), a, b, samples);
 }
 
 export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset, opts: NetworkConvexityOptions = {}): Promise<NetworkConvexityResult> {

@@ -48,7 +48,7 @@ export function createExplorerServer(opts: ExplorerServerOptions): Server {
   const routes: Record<string, Handler> = {
     "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: true })),
     "POST /api/curvature": async (req, res) => sendJson(res, 200, curvatureRoute(await readRequest(req, curvatureRequest, "curvature", body))),
-    "POST /api/segment": async (req, res) => sendJson(res, 200, segmentRoute(await readRequest(req, segmentRequest, "segment", body))),
+    "POST /api/segment": async (req, res) => sendJson(res, 200, await segmentRoute(await readRequest(req, segmentRequest, "segment", body))),
     "POST /api/convexity": async (req, res) => sendJson(res, 200, await convexityRoute(await readRequest(req, convexityRequest, "convexity", body))),
     "POST /api/landscape": async (req, res) => {
       const r = await readRequest(req, landscapeRequest, "landscape", body);

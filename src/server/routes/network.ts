@@ -3,30 +3,19 @@
  * POST /api/convexity: the network convexity analysis (proof or certificate), with its picture and
  * the certificate re-checked from scratch by the independent verifier.
  */
-import { evaluate } from "../../exec/reference.js";
-import { tensor } from "../../ir/tensor.js";
-import { buildModelGraph } from "../../model/mlp.js";
-import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
+import { analyzeNetworkConvexity, lossAlongSegment } from "../../model/network-convexity.js";
 import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { jensenPlot } from "../../plot/jensen-plot.js";
 import type { ConvexityRequest, SegmentRequest } from "../api-schemas.js";
 import { finiteOrNull } from "../http-util.js";
 import { checkTheta, modelInput } from "../model-input.js";
 
-export function segmentRoute(req: SegmentRequest): Record<string, unknown> {
+export async function segmentRoute(req: SegmentRequest): Promise<Record<string, unknown>> {
   const { spec, dataset, layout } = modelInput(req.spec);
   const a = checkTheta(req.thetaA, layout, "thetaA")!;
   const b = checkTheta(req.thetaB, layout, "thetaB")!;
-  const { graph } = buildModelGraph(spec, dataset, { withAccuracy: false });
-  const s: number[] = [], loss: (number | null)[] = [];
-  const theta = new Float64Array(layout.size);
-  for (let k = 0; k < req.samples; k++) {
-    const x = k / (req.samples - 1);
-    for (let i = 0; i < theta.length; i++) theta[i] = (1 - x) * a[i]! + x * b[i]!;
-    s.push(x);
-    loss.push(finiteOrNull(evaluate(graph, { theta: tensor([theta.length], theta) }, { outputs: ["loss"] })["loss"]!.data[0]!));
-  }
-  return { s, loss, parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
+  const { s, loss } = await lossAlongSegment(spec, dataset, a, b, req.samples);
+  return { s, loss: loss.map(finiteOrNull), parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
 }
 
 export async function convexityRoute(req: ConvexityRequest): Promise<Record<string, unknown>> {
