@@ -1,14 +1,10 @@
 /** `losscape convexity SPEC`: is the network's loss convex in its weights? Proof, certificate, or unknown. */
-import { isAbsolute, resolve } from "node:path";
 import { Option, type Command } from "commander";
-import type { Executor } from "../exec/executor.js";
-import { createOnnxExecutor } from "../exec/onnx/executor.js";
-import { createReferenceExecutor } from "../exec/reference.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { resolveData } from "../model/data.js";
-import { analyzeNetworkConvexity, type NetworkConvexityResult } from "../model/network-convexity.js";
+import { analyzeNetworkConvexity, searchExecutor } from "../model/network-convexity.js";
+import { convexityJson, portableSpec, renderConvexityText } from "../model/network-convexity-report.js";
 import { loadParamsFile } from "../model/params-file.js";
-import type { ModelSpec } from "../model/spec.js";
 import { mlpLayout } from "../model/layout.js";
 import { loadModelSource } from "../model/train/spec-source.js";
 import { jensenPlot } from "../plot/jensen-plot.js";
@@ -47,74 +43,6 @@ interface ConvexityCliOptions {
   params?: string;
   blocks: boolean;
   executor: "auto" | "onnx" | "reference";
-}
-
-/**
- * The search only needs float64 loss values (certificates are re-checked exactly or with intervals),
- * so large problems run it on ONNX Runtime; tiny ones stay on the reference interpreter, where
- * creating a session would cost more than the evaluations.
- */
-function searchExecutor(choice: ConvexityCliOptions["executor"], samples: number, params: number): Executor {
-  const big = samples * params > 200_000;
-  return choice === "onnx" || (choice === "auto" && big) ? createOnnxExecutor({ dtype: "float64" }) : createReferenceExecutor();
-}
-
-/** The spec as embedded in certificates: data file paths made absolute so the certificate can move. */
-function portableSpec(spec: ModelSpec, specDir: string): unknown {
-  const d = spec.data;
-  if (typeof d === "object" && "x" in d && typeof d.x === "string" && typeof d.y === "string") {
-    const at = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
-    return { ...spec, data: { ...d, x: at(d.x), y: at(d.y) } };
-  }
-  return spec;
-}
-
-function num(v: number): string {
-  return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(6);
-}
-
-export function renderConvexityText(r: NetworkConvexityResult, source: string): string {
-  const lines: string[] = [];
-  const what = { convex: "convex", nonconvex: "NOT convex", unknown: "undecided" }[r.verdict];
-  lines.push(`${source}: the loss is ${what} in its ${r.parameters} parameters (verdict: ${r.verdict})`);
-  lines.push("");
-  lines.push(r.explanation);
-  const c = r.certificate;
-  if (c) {
-    lines.push("");
-    const vals = c.exact ? `L(θa) = ${c.exact.a}, L(θb) = ${c.exact.b}, L(point) = ${c.exact.mid}, gap = ${c.exact.gap}` : `L(θa) = ${num(c.losses.a)}, L(θb) = ${num(c.losses.b)}, L(point) = ${num(c.losses.mid)}, gap ∈ [${c.gapEnclosure![0].toPrecision(6)}, ${c.gapEnclosure![1].toPrecision(6)}]`;
-    lines.push(`certificate (t = ${c.t}, verified with ${c.verifiedBy}): ${vals.length > 300 ? `gap = ${num(c.gap)} (exact fractions in --certificate)` : vals}`);
-    lines.push(`θa = [${c.thetaA.map(num).join(", ")}]`.slice(0, 400));
-    lines.push(`θb = [${c.thetaB.map(num).join(", ")}]`.slice(0, 400));
-  }
-  if (r.blocks.length) {
-    lines.push("");
-    lines.push("per block (the other parameters fixed):");
-    const w = Math.max(...r.blocks.map((b) => b.params.length));
-    for (const b of r.blocks) {
-      const why = b.proof ? "DCP proof, for every value of the other parameters" : b.certificate ? `certificate by ${b.certificate.strategy} (${b.certificate.verifiedBy})` : (b.reason ?? "");
-      lines.push(`  ${b.params.padEnd(w)}  ${b.verdict.padEnd(9)}  ${why}`);
-    }
-  }
-  lines.push("");
-  lines.push(`search: ${r.search.strategy}; ${r.search.evaluations} loss evaluations, ${r.search.seconds.toFixed(2)} s${r.search.timedOut ? " (budget exhausted)" : ""}`);
-  return lines.join("\n") + "\n";
-}
-
-export function convexityJson(r: NetworkConvexityResult): unknown {
-  return {
-    verdict: r.verdict,
-    ...(r.certificate ? { certificate: r.certificate } : {}),
-    ...(r.proof ? { proof: r.proof } : {}),
-    blocks: r.blocks.map((b) => ({
-      params: b.params, offset: b.offset, size: b.size, verdict: b.verdict,
-      ...(b.proof ? { proof: b.proof } : {}), ...(b.certificate ? { certificate: b.certificate } : {}), ...(b.reason ? { reason: b.reason } : {})
-    })),
-    explanation: r.explanation,
-    search: { strategy: r.search.strategy, evaluations: r.search.evaluations, seconds: r.search.seconds, timedOut: r.search.timedOut, tried: r.search.tried.map((t) => ({ ...t, bestGap: Number.isFinite(t.bestGap) ? t.bestGap : null })) },
-    specHash: r.specHash,
-    parameters: r.parameters
-  };
 }
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {

@@ -12,6 +12,7 @@
  */
 import type { Executor } from "../exec/executor.js";
 import { createReferenceExecutor } from "../exec/reference.js";
+import { createOnnxExecutor } from "../exec/onnx/executor.js";
 import {
   analyzeBlockConvexity, analyzeLossConvexity, type ConvexityVerdict, type DcpProof, type LossConvexityResult
 } from "../convexity/jensen/analyze-loss-convexity.js";
@@ -466,4 +467,14 @@ export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset,
     parameters: layout.size,
     ...(profile ? { profile } : {})
   };
+}
+
+/**
+ * The search only needs float64 loss values (certificates are re-checked exactly or with intervals),
+ * so large problems run it on ONNX Runtime; tiny ones stay on the reference interpreter, where
+ * creating a session would cost more than the evaluations.
+ */
+export function searchExecutor(choice: "auto" | "onnx" | "reference", samples: number, params: number): Executor {
+  const big = samples * params > 200_000;
+  return choice === "onnx" || (choice === "auto" && big) ? createOnnxExecutor({ dtype: "float64" }) : createReferenceExecutor();
 }
