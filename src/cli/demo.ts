@@ -9,8 +9,8 @@ export const register: RegisterCommand = (program: Command) => {
     .command("demo")
     .summary("write a self-contained HTML report that walks through the seed question")
     .description(
-      "Write an HTML report (inline SVG, no network requests) on the seed question: sigmoid's f'' with its sign proven, ReLU convex,\n" +
-        "a convex-of-convex composition that is not convex, a ReLU combination with two minima, the answer's certificate checked\n" +
+      "Write an HTML report (inline SVG, no network requests) on the seed question: sigmoid's f'' with its sign proven, ReLU convex, " +
+        "a convex-of-convex composition that is not convex, a ReLU combination with two minima, the answer's certificate checked " +
         "exactly, and the landscape and Hessian spectrum of a small trained ReLU network."
     )
     .option("--out <dir>", "folder to write index.html into", "losscape-demo")
