@@ -68,8 +68,9 @@ export function createProgress(opts: ProgressOptions): Progress {
     const total = Math.max(opts.total, 1);
     const frac = Math.min(1, done / total);
     const elapsed = (now() - start) / 1000;
-    // A rate over a fraction of a second is noise; show "?" until there is something to measure.
-    const rate = elapsed > 0.25 ? (done - base) / elapsed : NaN;
+    // A rate over a fraction of a second is noise; show "?" until there is something to measure
+    // (once the work is done the rate is exact, however short the run).
+    const rate = elapsed > 0.25 || (done >= opts.total && elapsed > 0) ? (done - base) / elapsed : NaN;
     const eta = rate > 0 ? (opts.total - done) / rate : NaN;
     const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join("  ");
     const counts = `${done}/${opts.total} ${opts.unit}`;
