@@ -8,15 +8,12 @@ import { zeroTolerance } from "../hessian/report.js";
 import { heatmapPlot } from "./heatmap.js";
 import { linePlot, type VerticalMarker } from "./line-plot.js";
 import { densityPlot, spectrumPlot } from "./spectrum-plot.js";
+import type { NamedPlot } from "./named-plot.js";
 
-export interface NamedPlot {
-  name: "spectrum" | "density";
-  svg: string;
-}
 
 /** One plot per computed picture: "spectrum" with --exact, "density" with --density. */
-export function hessianPlots(r: HessianReport): NamedPlot[] {
-  const plots: NamedPlot[] = [];
+export function hessianPlots(r: HessianReport): NamedPlot<"spectrum" | "density">[] {
+  const plots: NamedPlot<"spectrum" | "density">[] = [];
   if (r.eigenvalues) {
     plots.push({
       name: "spectrum",

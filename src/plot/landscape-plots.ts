@@ -8,6 +8,7 @@ import { contourPlot, filledContourPlot } from "./contour.js";
 import { heatmapPlot } from "./heatmap.js";
 import { linePlot, type LineSeries } from "./line-plot.js";
 import { surfacePlot } from "./surface3d.js";
+import type { NamedPlot } from "./named-plot.js";
 
 export interface LandscapePlotOptions {
   /** Log-spaced contour levels and log colour scales (loss values must be positive). */
@@ -16,11 +17,7 @@ export interface LandscapePlotOptions {
   levels?: number;
 }
 
-export interface NamedPlot {
-  /** File name without extension, e.g. "contour". */
-  name: string;
-  svg: string;
-}
+export type { NamedPlot } from "./named-plot.js";
 
 export const LANDSCAPE_PLOT_NAMES = ["curve", "contour", "contour-filled", "heatmap", "surface", "trajectory"] as const;
 
