@@ -228,6 +228,28 @@ export class GraphBuilder {
     return this.op("Slice", [x], attrs);
   }
   expand(x: Value, shape: readonly number[]): Value { return this.op("Expand", [x], { shape: [...shape] }); }
+  squeeze(x: Value, axes?: readonly number[]): Value { return this.op("Squeeze", [x], axes ? { axes: [...axes] } : {}); }
+  unsqueeze(x: Value, axes: readonly number[]): Value { return this.op("Unsqueeze", [x], { axes: [...axes] }); }
+  /** Clip to [min, max]; an omitted bound does not clip. */
+  clip(x: Value, min?: number, max?: number): Value {
+    return this.op("Clip", [x], { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) });
+  }
+  /** Inference-mode Dropout: the identity. */
+  dropout(x: Value, ratio = 0.5): Value { return this.op("Dropout", [x], { ratio }); }
+
+  // ---- normalization ------------------------------------------------------------------------
+
+  /** Inference-mode BatchNormalization over channel axis 1 (epsilon defaults to ONNX's float32 1e-5). */
+  batchNormalization(x: Value, scale: Value, bias: Value, mean: Value, variance: Value, epsilon?: number): Value {
+    return this.op("BatchNormalization", [x, scale, bias, mean, variance], epsilon === undefined ? {} : { epsilon });
+  }
+  /** LayerNormalization over the axes from `axis` to the last (epsilon defaults to ONNX's float32 1e-5). */
+  layerNormalization(x: Value, scale: Value, bias?: Value, opts: { axis?: number; epsilon?: number } = {}): Value {
+    return this.op("LayerNormalization", bias ? [x, scale, bias] : [x, scale], {
+      ...(opts.axis === undefined ? {} : { axis: opts.axis }),
+      ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon })
+    });
+  }
 
   // ---- reductions ---------------------------------------------------------------------------
 

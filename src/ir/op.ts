@@ -18,6 +18,11 @@ export interface OnnxLowering {
    */
   readonly attrInputs?: readonly string[];
   /**
+   * Those of `attrInputs` that ONNX takes as a scalar tensor of the node's own dtype (Clip's min and
+   * max) rather than as an int64 vector.
+   */
+  readonly scalarAttrInputs?: readonly string[];
+  /**
    * Rewrite into other IR ops for dtypes where onnxruntime's CPU provider has no kernel
    * (measured: Softplus and Elu lack float64 kernels).
    */

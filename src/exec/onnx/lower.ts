@@ -72,7 +72,8 @@ export function graphToOnnx(graph: Graph, opts: { name?: string } = {}): ModelPr
     }
     const lowering = getOp(n.op).onnx;
     const inputs = n.inputs.map(nameOf);
-    // Attributes that opset 17 wants as int64 inputs become small initializers (optional ones may be skipped with "").
+    // Attributes that opset 17 wants as inputs become small initializers, int64 vectors or scalars of the
+    // node's dtype (optional ones may be skipped with "").
     const extra = lowering?.attrInputs ?? [];
     const extraNames: string[] = [];
     for (const a of extra) {
@@ -81,8 +82,13 @@ export function graphToOnnx(graph: Graph, opts: { name?: string } = {}): ModelPr
         extraNames.push("");
         continue;
       }
-      const arr = v as readonly number[];
       const name = `v${n.id}:${a}`;
+      if (lowering?.scalarAttrInputs?.includes(a)) {
+        initializers.push(makeTensor(name, n.dtype, [], [v as number]));
+        extraNames.push(name);
+        continue;
+      }
+      const arr = v as readonly number[];
       initializers.push(makeTensor(name, "int64", [arr.length], arr));
       extraNames.push(name);
     }

@@ -1,4 +1,10 @@
 import type { OpDef } from "../op.js";
+import { BatchNormalization } from "./batch-normalization.js";
+import { Clip } from "./clip.js";
+import { Dropout } from "./dropout.js";
+import { LayerNormalization } from "./layer-normalization.js";
+import { Squeeze } from "./squeeze.js";
+import { Unsqueeze } from "./unsqueeze.js";
 import { Abs } from "./abs.js";
 import { Add } from "./add.js";
 import { Cast } from "./cast.js";
@@ -45,5 +51,6 @@ import { Where } from "./where.js";
 export const ALL_OPS: readonly OpDef[] = [
   Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
   LeakyRelu, Less, Log, LogSoftmax, MatMul, Max, Min, Mul, Neg, Pow, ReduceMax, ReduceMean, ReduceSum,
-  Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where
+  Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where,
+  BatchNormalization, Clip, Dropout, LayerNormalization, Squeeze, Unsqueeze
 ];
