@@ -1,7 +1,8 @@
-import { parse, type MathNode } from "mathjs";
+import type { MathNode } from "mathjs";
 import { UserError } from "../../util/errors.js";
 import { CONSTANTS, VARIABLE, type BinaryOp, type Expr } from "./ast.js";
 import { ALIASES, FUNCTIONS } from "./functions.js";
+import { mathjsParse } from "./mathjs-parser.js";
 
 const BINARY: Readonly<Record<string, BinaryOp>> = { add: "+", subtract: "-", multiply: "*", divide: "/", pow: "^" };
 
@@ -29,7 +30,7 @@ export function parseExpression(source: string): Expr {
   if (text === "") throw new UserError("empty expression: write a function of x, e.g. \"sigmoid(x)\"");
   let node: MathNode;
   try {
-    node = parse(text);
+    node = mathjsParse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const ch = (e as { char?: unknown }).char;
