@@ -1,9 +1,5 @@
 import type { Command } from "commander";
-import { analyzeCurvature, parseDomain } from "../convexity/curvature/analyze-curvature.js";
-import { curvatureJson, renderCurvatureText } from "../convexity/curvature/render-curvature.js";
 import { FUNCTIONS } from "../convexity/expr/functions.js";
-import { curvaturePlot } from "../plot/curvature-plot.js";
-import { plotFormatFor, writePlot } from "../plot/write-plot.js";
 
 const HELP = `
 Decides whether f(x) is convex, concave, affine or neither on an interval, and proves it:
@@ -44,10 +40,18 @@ export function register(program: Command): void {
     .option("--plot <file>", "write f, f' and f'' stacked to FILE.svg or FILE.png")
     .addHelpText("after", HELP)
     .action(async (expression: string, opts: { domain: string; json?: boolean; plot?: string }) => {
+      // Loaded here, not at the top: every command is registered on every run, even `--version`.
+      const [{ analyzeCurvature, parseDomain }, { curvatureJson, renderCurvatureText }] = await Promise.all([
+        import("../convexity/curvature/analyze-curvature.js"),
+        import("../convexity/curvature/render-curvature.js")
+      ]);
       const domain = parseDomain(opts.domain);
-      if (opts.plot) plotFormatFor(opts.plot);
+      if (opts.plot) (await import("../plot/write-plot.js")).plotFormatFor(opts.plot);
       const result = analyzeCurvature(expression.trim(), { domain, samples: opts.plot ? 801 : 0 });
-      if (opts.plot) await writePlot(opts.plot, curvaturePlot(result));
+      if (opts.plot) {
+        const [{ writePlot }, { curvaturePlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
+        await writePlot(opts.plot, curvaturePlot(result));
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(curvatureJson(result), null, 2)}\n` : renderCurvatureText(result));
       if (opts.plot && !opts.json) process.stdout.write(`plot written to ${opts.plot}\n`);
     });

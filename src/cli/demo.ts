@@ -1,7 +1,6 @@
 /** `losscape demo`: a self-contained HTML report that walks through the seed question with real results. */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { writeDemoReport } from "../plot/report/demo-report.js";
 import type { RegisterCommand } from "./commands.js";
 
 export const register: RegisterCommand = (program: Command) => {
@@ -15,6 +14,7 @@ export const register: RegisterCommand = (program: Command) => {
     )
     .option("--out <dir>", "folder to write index.html into", "losscape-demo")
     .action(async (o: { out: string }) => {
+      const { writeDemoReport } = await import("../plot/report/demo-report.js");
       const { path, report } = await writeDemoReport(resolve(o.out.trim()));
       process.stdout.write(`demo report written to ${path} (${report.seconds.toFixed(1)} s)\n`);
     });

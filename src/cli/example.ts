@@ -1,12 +1,12 @@
 /** `losscape example [NAME]`: list the built-in examples, or print one's spec (usable as a SPEC file). */
 import type { Command } from "commander";
-import { EXAMPLES, findExample } from "../model/examples.js";
+import type { Example } from "../model/examples.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 
-export function exampleListing(): string {
-  const w = Math.max(...EXAMPLES.map((e) => e.name.length));
-  return EXAMPLES.map((e) => `  ${e.name.padEnd(w)}  ${e.description}${e.params ? ` (parameters: ${Object.keys(e.params).join(", ")})` : ""}`).join("\n") + "\n";
+export function exampleListing(examples: readonly Example[]): string {
+  const w = Math.max(...examples.map((e) => e.name.length));
+  return examples.map((e) => `  ${e.name.padEnd(w)}  ${e.description}${e.params ? ` (parameters: ${Object.keys(e.params).join(", ")})` : ""}`).join("\n") + "\n";
 }
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {
@@ -17,10 +17,11 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .argument("[name]", "example name")
     .option("--params <name>", "print the named parameter vector of the example instead (a JSON array, usable with --params)")
     .addHelpText("after", "\nExamples:\n  $ losscape example\n  $ losscape example seed-relu > seed.json\n  $ losscape example seed-relu --params theta1 > theta1.json\n")
-    .action((nameArg: string | undefined, o: { params?: string }) => {
+    .action(async (nameArg: string | undefined, o: { params?: string }) => {
+      const { EXAMPLES, findExample } = await import("../model/examples.js");
       const name = nameArg?.trim();
       if (!name) {
-        process.stdout.write(`built-in examples (losscape example NAME prints the spec):\n${exampleListing()}`);
+        process.stdout.write(`built-in examples (losscape example NAME prints the spec):\n${exampleListing(EXAMPLES)}`);
         setExitCode(0);
         return;
       }

