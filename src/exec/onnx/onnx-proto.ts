@@ -78,6 +78,15 @@ export interface TensorProtoLike {
   rawData?: Uint8Array;
   doubleData?: number[];
   uint64Data?: Int64[];
+  /** Where the values live when dataLocation is EXTERNAL: keys "location", "offset", "length", "checksum". */
+  externalData?: StringStringEntryProtoLike[];
+  dataLocation?: DataLocation;
+}
+
+/** TensorProto.DataLocation. */
+export enum DataLocation {
+  DEFAULT = 0,
+  EXTERNAL = 1,
 }
 
 export interface TensorShapeDimensionLike {
@@ -294,6 +303,9 @@ const ONNX_SCHEMA: protobuf.INamespace = {
             rawData: field("bytes", 9),
             doubleData: field("double", 10, R, true),
             uint64Data: field("uint64", 11, R, true),
+            externalData: field("StringStringEntryProto", 13, R),
+            // An enum in onnx.proto; int32 has the same varint wire form and keeps unknown values readable.
+            dataLocation: field("int32", 14),
           },
         },
         TensorShapeProto: {
