@@ -251,6 +251,21 @@ export class GraphBuilder {
     });
   }
 
+  /** ONNX Pad: `pads` = [begins..., ends...] per axis, negative values crop. */
+  pad(x: Value, pads: readonly number[], opts: { value?: number; mode?: "constant" | "reflect" | "edge" } = {}): Value {
+    return this.op("Pad", [x], { pads: [...pads], value: opts.value ?? 0, mode: opts.mode ?? "constant" });
+  }
+
+  // ---- pooling over NCHW (any number of spatial axes) ---------------------------------------------
+
+  maxPool(x: Value, opts: PoolOptions & { dilations?: readonly number[] }): Value {
+    return this.op("MaxPool", [x], { ...poolAttrs(opts), ...(opts.dilations ? { dilations: [...opts.dilations] } : {}) });
+  }
+  averagePool(x: Value, opts: PoolOptions & { countIncludePad?: boolean }): Value {
+    return this.op("AveragePool", [x], { ...poolAttrs(opts), count_include_pad: opts.countIncludePad ? 1 : 0 });
+  }
+  globalAveragePool(x: Value): Value { return this.op("GlobalAveragePool", [x]); }
+
   // ---- reductions ---------------------------------------------------------------------------
 
   reduceSum(x: Value, axes?: readonly number[], keepdims = false): Value {
@@ -307,6 +322,22 @@ export class GraphBuilder {
   }
 }
 
+/** Pooling attributes in ONNX's terms; `pads` is [begins..., ends...] over the spatial axes. */
+export interface PoolOptions {
+  kernelShape: readonly number[];
+  strides?: readonly number[];
+  pads?: readonly number[];
+  autoPad?: "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
+  ceilMode?: boolean;
+}
+
+function poolAttrs(o: PoolOptions): Attrs {
+  const a: Record<string, Attrs[string]> = { kernel_shape: [...o.kernelShape], auto_pad: o.autoPad ?? "NOTSET", ceil_mode: o.ceilMode ? 1 : 0 };
+  if (o.strides) a["strides"] = [...o.strides];
+  if (o.pads) a["pads"] = [...o.pads];
+  return a;
+}
+
 function reduceAttrs(axes: readonly number[] | undefined, keepdims: boolean): Attrs {
   return axes === undefined ? { keepdims: keepdims ? 1 : 0 } : { axes: [...axes], keepdims: keepdims ? 1 : 0 };
 }
@@ -317,7 +348,8 @@ function attrKey(attrs: Attrs): string {
     .map((k) => {
       const v = attrs[k]!;
       if (typeof v === "object" && !Array.isArray(v)) throw new Error(`tensor attribute ${k} is only allowed on Constant`);
-      return `${k}=${JSON.stringify(v)}`;
+      // JSON writes ±Infinity and NaN all as null, which would merge Pad(value=-inf) with Pad(value=inf)
+      return `${k}=${JSON.stringify(v, (_key, x: unknown) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x))}`;
     })
     .join(";");
 }
