@@ -1,3 +1,4 @@
+import { mlpProblem } from "../src/model/problem/from-mlp.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,7 +48,7 @@ function pointOf(d: Float64Array[], c: number[]): Float64Array {
 
 /** |λmin/λmax| from the dense Hessian (reference executor, symmetric eigensolver): the independent oracle. */
 async function denseRatio(th: Float64Array): Promise<number> {
-  const v = (await exactSpectrum(hessianOperator(spec, data, th, { executor: reference }).matvec, P, { wantVectors: false })).values;
+  const v = (await exactSpectrum(hessianOperator(mlpProblem(spec, data), th, { executor: reference }).matvec, P, { wantVectors: false })).values;
   return Math.abs(v[0]! / v[P - 1]!);
 }
 
@@ -70,7 +71,7 @@ describe("losscape landscape --metrics eig-ratio", () => {
       for (let i = 0; i < 3; i++) {
         const th = pointOf(dirs, [xs[i]!, ys[j]!]);
         const got = saved.data[j * 3 + i]!;
-        const at = await eigRatioAt(spec, data, th, reference, { seed: 0, tol: 1e-6, maxIter: 100 });
+        const at = await eigRatioAt(mlpProblem(spec, data), th, reference, { seed: 0, tol: 1e-6, maxIter: 100 });
         expect(got).toBeCloseTo(at.ratio, 9);
         const exact = await denseRatio(th);
         expect(Math.abs(got - exact)).toBeLessThanOrEqual(1e-7 * Math.max(1, exact));

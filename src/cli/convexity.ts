@@ -1,14 +1,5 @@
 /** `losscape convexity SPEC`: is the network's loss convex in its weights? Proof, certificate, or unknown. */
 import { Option, type Command } from "commander";
-import { writeFileAtomic } from "../io/atomic-write.js";
-import { resolveData } from "../model/data.js";
-import { analyzeNetworkConvexity, searchExecutor } from "../model/network-convexity.js";
-import { convexityJson, portableSpec, renderConvexityText } from "../model/network-convexity-report.js";
-import { loadParamsFile } from "../model/params-file.js";
-import { mlpLayout } from "../model/layout.js";
-import { loadModelSource } from "../model/train/spec-source.js";
-import { jensenPlot } from "../plot/jensen-plot.js";
-import { plotFormatFor, writePlot } from "../plot/write-plot.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 import { parseInteger, parseNumber } from "./options.js";
@@ -66,23 +57,30 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .addHelpText("after", HELP)
     .action(async (specArg: string, o: ConvexityCliOptions) => {
       if (!(o.budget > 0)) throw new UserError(`--budget must be a positive number of seconds, got ${o.budget}`);
-      if (o.plot) plotFormatFor(o.plot);
-      const src = loadModelSource(specArg.trim());
-      const dataset = resolveData(src.spec, src.specDir);
-      const layout = mlpLayout(src.spec);
-      const params = o.params ? loadParamsFile(o.params, layout) : undefined;
-      const executor = searchExecutor(o.executor, dataset.n, layout.size);
-      const r = await analyzeNetworkConvexity(src.spec, dataset, {
+      if (o.plot) (await import("../plot/write-plot.js")).plotFormatFor(o.plot);
+      // Loaded here, not at the top: every command is registered on every run, even `--version`.
+      const [{ loadProblem }, { loadProblemParams }, { analyzeNetworkConvexity, searchExecutor }, { convexityJson, portableSpec, renderConvexityText }] =
+        await Promise.all([
+          import("./problem-input.js"), import("../model/problem/resolve.js"), import("../model/network-convexity.js"),
+          import("../model/network-convexity-report.js")
+        ]);
+      const { source: src, problem } = loadProblem(specArg);
+      const params = o.params ? loadProblemParams(o.params, problem.layout, "--params") : undefined;
+      const executor = searchExecutor(o.executor, problem.data.n, problem.layout.size);
+      const r = await analyzeNetworkConvexity(problem, {
         seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
         ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})
       }).finally(() => executor.dispose());
       process.stdout.write(o.json ? `${JSON.stringify(convexityJson(r), null, 2)}\n` : renderConvexityText(r, src.source));
       if (o.certificate) {
-        if (r.certificate) writeFileAtomic(o.certificate, `${JSON.stringify(r.certificate, null, 2)}\n`);
+        if (r.certificate) (await import("../io/atomic-write.js")).writeFileAtomic(o.certificate, `${JSON.stringify(r.certificate, null, 2)}\n`);
         else process.stderr.write(`losscape: no certificate written to ${o.certificate}: the verdict is ${r.verdict}\n`);
       }
       if (o.plot) {
-        if (r.certificate && r.profile) await writePlot(o.plot, jensenPlot(r.profile, r.certificate));
+        if (r.certificate && r.profile) {
+          const [{ writePlot }, { jensenPlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/jensen-plot.js")]);
+          await writePlot(o.plot, jensenPlot(r.profile, r.certificate));
+        }
         else process.stderr.write(`losscape: no plot written to ${o.plot}: there is no certificate (verdict ${r.verdict})\n`);
       }
       setExitCode(0);

@@ -2,32 +2,14 @@
 import { extname } from "node:path";
 import { Option, type Command } from "commander";
 import type { Executor } from "../exec/executor.js";
-import { createOnnxExecutor } from "../exec/onnx/executor.js";
-import { createReferenceExecutor } from "../exec/reference.js";
-import {
-  analyzeHessian,
-  DEFAULT_LANCZOS_TOL,
-  DEFAULT_MAX_EXACT,
-  DEFAULT_PROBES,
-  DEFAULT_SLQ_RUNS,
-  DEFAULT_SLQ_STEPS,
-  hessianReportJson,
-  hessianReportText,
-  saveHessianVectors,
-  type TraceMethod
-} from "../hessian/index.js";
-import { resolveData } from "../model/data.js";
-import { mlpLayout } from "../model/layout.js";
-import { loadParamsFile } from "../model/params-file.js";
-import { loadModelSource, type ModelSource } from "../model/train/spec-source.js";
-import { hessianPlots } from "../plot/hessian-plots.js";
-import { plotFormatFor, writePlot } from "../plot/write-plot.js";
+import type { TraceMethod } from "../hessian/index.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 import { parseInteger, parseNumber } from "./options.js";
+import type { ProblemInput } from "./problem-input.js";
 
 interface HessianCliOptions {
-  params: string;
+  params?: string;
   exact?: boolean;
   maxExact: number;
   top?: number;
@@ -54,9 +36,19 @@ interface HessianCliOptions {
 /** The float32 HVP carries ~1e-7 relative noise, so a 1e-8 Lanczos tolerance could never be met. */
 const FLOAT32_LANCZOS_TOL = 1e-5;
 
-function loadTheta(src: ModelSource, params: string): Float64Array {
-  const size = mlpLayout(src.spec).size;
-  const name = params.trim();
+/**
+ * src/hessian's defaults (DEFAULT_MAX_EXACT, DEFAULT_LANCZOS_TOL, ...), restated because the help text
+ * needs them when the command is registered, and importing src/hessian there would load the IR and
+ * the executors on every run; startup.test.ts checks they are the library's.
+ */
+export const HESSIAN_DEFAULTS = { maxExact: 3000, lanczosTol: 1e-8, probes: 100, slqRuns: 5, slqSteps: 80 } as const;
+
+async function loadTheta(input: ProblemInput, params: string | undefined): Promise<Float64Array> {
+  const { paramsFor } = await import("./problem-input.js");
+  const src = input.source;
+  const size = input.problem.layout.size;
+  const name = params?.trim();
+  if (name === undefined) return paramsFor(input, undefined);
   if (name.startsWith("example:")) {
     const key = name.slice("example:".length);
     const known = src.exampleParams ?? {};
@@ -70,15 +62,15 @@ function loadTheta(src: ModelSource, params: string): Float64Array {
     if (v.length !== size) throw new UserError(`--params ${name} has ${v.length} values, but the model has ${size} parameters`);
     return Float64Array.from(v);
   }
-  return loadParamsFile(name, size, "--params");
+  return paramsFor(input, name);
 }
 
-function makeExecutor(o: HessianCliOptions): Executor {
+async function makeExecutor(o: HessianCliOptions): Promise<Executor> {
   if (o.executor === "reference") {
     if (o.dtype === "float32") throw new UserError("--executor reference computes in float64 only; use --executor onnx for --dtype float32");
-    return createReferenceExecutor();
+    return (await import("../exec/reference.js")).createReferenceExecutor();
   }
-  return createOnnxExecutor({ dtype: o.dtype, ...(o.threads ? { threads: o.threads } : {}) });
+  return (await import("../exec/onnx/executor.js")).createOnnxExecutor({ dtype: o.dtype, ...(o.threads ? { threads: o.threads } : {}) });
 }
 
 function densityPlotPath(path: string): string {
@@ -96,19 +88,19 @@ about as much as 2-4 gradient evaluations). n = number of parameters.
 Modes (combine freely; each is also run per block with --blocks):
   --exact         dense Hessian, one HVP per column (n HVPs), then a full symmetric
                   eigendecomposition (O(n³): ~6 s at n = 1000, ~3 min at n = 3000). Every
-                  eigenvalue and eigenvector. Refused above --max-exact (default ${DEFAULT_MAX_EXACT}).
+                  eigenvalue and eigenvector. Refused above --max-exact (default ${HESSIAN_DEFAULTS.maxExact}).
   --top K         Lanczos with full reorthogonalisation: the K largest eigenvalues, with
   --bottom K      eigenvectors and true residuals ‖Hv − λv‖. Typically 20-100 HVPs for well-separated
                   extremes (--top and --bottom share one run); stops when the relative residual
-                  estimate is below --tol (default ${DEFAULT_LANCZOS_TOL}, 1e-5 with --dtype float32) or after
+                  estimate is below --tol (default ${HESSIAN_DEFAULTS.lanczosTol}, 1e-5 with --dtype float32) or after
                   --max-iter HVPs (default max(2K+20, 100)). Use it for large n, and for the most
                   negative eigenvalue, which power iteration does not give.
-  --trace         Hutchinson estimate of tr H with a standard error: --probes HVPs (default ${DEFAULT_PROBES});
+  --trace         Hutchinson estimate of tr H with a standard error: --probes HVPs (default ${HESSIAN_DEFAULTS.probes});
                   the error falls as 1/√probes. --trace-method hutch++ spends the same budget on a
                   low-rank sketch plus Hutchinson on the rest: far smaller error when a few eigenvalues
                   dominate, as in network Hessians.
   --density       spectral density by stochastic Lanczos quadrature: --runs × --steps HVPs (default
-                  ${DEFAULT_SLQ_RUNS} × ${DEFAULT_SLQ_STEPS}), Gaussian-smoothed (--sigma, default 1% of the spectrum's width),
+                  ${HESSIAN_DEFAULTS.slqRuns} × ${HESSIAN_DEFAULTS.slqSteps}), Gaussian-smoothed (--sigma, default 1% of the spectrum's width),
                   plotted on a log axis. Shows the bulk and the outliers; more steps resolve the edges.
 
 A negative eigenvalue (exact, or a negative Lanczos value) shows the loss is not convex around θ.
@@ -131,19 +123,19 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .description(DESCRIPTION)
     .addHelpText("after", HELP)
     .argument("<spec>", "model spec JSON file, or a built-in example name")
-    .requiredOption("--params <file>", "θ: .npy (shape [P]) or .json array; example:<name> for an example's built-in θ")
+    .option("--params <file>", "θ: .npy (shape [P]), .json array or an .onnx model of the same architecture; example:<name> for an example's built-in θ (default: an ONNX model's own weights)")
     .option("--exact", "dense Hessian and all eigenvalues/eigenvectors (n HVPs + O(n³))")
-    .option("--max-exact <n>", "largest n for --exact", parseInteger("--max-exact", 1), DEFAULT_MAX_EXACT)
+    .option("--max-exact <n>", "largest n for --exact", parseInteger("--max-exact", 1), HESSIAN_DEFAULTS.maxExact)
     .option("--top <K>", "the K largest eigenvalues by Lanczos", parseInteger("--top", 1))
     .option("--bottom <K>", "the K smallest (most negative) eigenvalues by Lanczos", parseInteger("--bottom", 1))
     .option("--tol <t>", "Lanczos relative residual tolerance", parseNumber("--tol"))
     .option("--max-iter <m>", "Lanczos step limit (HVPs)", parseInteger("--max-iter", 1))
     .option("--trace", "stochastic trace estimate with standard error")
     .addOption(new Option("--trace-method <method>", "trace estimator").choices(["hutchinson", "hutch++"]).default("hutchinson"))
-    .option("--probes <n>", "HVPs for the trace estimate", parseInteger("--probes", 1), DEFAULT_PROBES)
+    .option("--probes <n>", "HVPs for the trace estimate", parseInteger("--probes", 1), HESSIAN_DEFAULTS.probes)
     .option("--density", "spectral density by stochastic Lanczos quadrature")
-    .option("--runs <n>", "SLQ runs (random start vectors)", parseInteger("--runs", 1), DEFAULT_SLQ_RUNS)
-    .option("--steps <n>", "Lanczos steps per SLQ run", parseInteger("--steps", 1), DEFAULT_SLQ_STEPS)
+    .option("--runs <n>", "SLQ runs (random start vectors)", parseInteger("--runs", 1), HESSIAN_DEFAULTS.slqRuns)
+    .option("--steps <n>", "Lanczos steps per SLQ run", parseInteger("--steps", 1), HESSIAN_DEFAULTS.slqSteps)
     .option("--sigma <s>", "Gaussian smoothing width of the density", parseNumber("--sigma"))
     .option("--blocks", "also analyse each layer's weight and bias as its own sub-Hessian")
     .option("--json", "print JSON instead of text")
@@ -155,28 +147,31 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--save-vectors <dir>", "write eigenvectors as .npy (landscape directions) and manifest.json")
     .action(async (specArg: string, o: HessianCliOptions) => {
       if (o.plot !== undefined) {
-        plotFormatFor(o.plot);
+        (await import("../plot/write-plot.js")).plotFormatFor(o.plot);
         if (!o.exact && !o.density) throw new UserError("--plot draws the exact spectrum or the density: add --exact or --density");
       }
       if (o.saveVectors !== undefined && !o.exact && o.top === undefined && o.bottom === undefined) {
         throw new UserError("--save-vectors needs eigenvectors: add --top K, --bottom K or --exact");
       }
       if (o.sigma !== undefined && !(o.sigma > 0)) throw new UserError(`--sigma must be positive, got ${o.sigma}`);
-      const src = loadModelSource(specArg.trim());
-      const theta = loadTheta(src, o.params);
-      const dataset = resolveData(src.spec, src.specDir);
-      const executor = makeExecutor(o);
+      // Loaded here, not at the top: every command is registered on every run, even `--version`.
+      const [{ loadProblem }, { analyzeHessian, hessianReportJson, hessianReportText, saveHessianVectors }] = await Promise.all([
+        import("./problem-input.js"),
+        import("../hessian/index.js")
+      ]);
+      const input = loadProblem(specArg);
+      const theta = await loadTheta(input, o.params);
+      const executor = await makeExecutor(o);
       try {
         const report = await analyzeHessian({
-          spec: src.spec,
-          dataset,
+          problem: input.problem,
           theta,
           executor,
           exact: o.exact ?? false,
           maxExact: o.maxExact,
           ...(o.top !== undefined ? { top: o.top } : {}),
           ...(o.bottom !== undefined ? { bottom: o.bottom } : {}),
-          tol: o.tol ?? (o.dtype === "float32" ? FLOAT32_LANCZOS_TOL : DEFAULT_LANCZOS_TOL),
+          tol: o.tol ?? (o.dtype === "float32" ? FLOAT32_LANCZOS_TOL : HESSIAN_DEFAULTS.lanczosTol),
           ...(o.maxIter !== undefined ? { maxIter: o.maxIter } : {}),
           ...(o.trace ? { trace: { method: o.traceMethod, probes: o.probes } } : {}),
           ...(o.density ? { density: { runs: o.runs, steps: o.steps, ...(o.sigma !== undefined ? { sigma: o.sigma } : {}) } } : {}),
@@ -185,6 +180,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         });
         const written: string[] = [];
         if (o.plot !== undefined) {
+          const [{ hessianPlots }, { writePlot }] = await Promise.all([import("../plot/hessian-plots.js"), import("../plot/write-plot.js")]);
           const plots = hessianPlots(report);
           for (const p of plots) {
             const path = p.name === "density" && plots.length > 1 ? densityPlotPath(o.plot) : o.plot;

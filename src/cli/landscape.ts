@@ -2,27 +2,21 @@
  * `losscape landscape SPEC --params θ --out DIR`: loss (and accuracy, and the Hessian's |λmin/λmax|)
  * on a line or plane through θ, resumable.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { createOnnxExecutor } from "../exec/onnx/executor.js";
-import { createEigRatioEvaluator, type EigRatioEvaluator } from "../hessian/eig-ratio.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import type { createEigRatioEvaluator, EigRatioEvaluator } from "../hessian/eig-ratio.js";
 import { NORMALIZATIONS, type Normalization } from "../landscape/directions/normalize.js";
 import { METRICS, type Metric, type MetricPlugin } from "../landscape/evaluate/problem.js";
 import { parseRange, type AxisRange } from "../landscape/range.js";
-import { runLandscape, type DirectionChoice, type LandscapeResult } from "../landscape/run-landscape.js";
-import { eigRatioCurve, eigRatioHeatmap } from "../plot/hessian-plots.js";
+import type { DirectionChoice, LandscapeResult, NamedVector } from "../landscape/run-landscape.js";
 import type { SplitMethod, SplitName } from "../model/train/split-data.js";
-import { LANDSCAPE_PLOT_NAMES, landscapePlots } from "../plot/landscape-plots.js";
-import { surfaceToVtp } from "../plot/vtp.js";
-import { writePlot } from "../plot/write-plot.js";
 import { UserError } from "../util/errors.js";
-import { createProgress, type Progress } from "../util/progress.js";
+import type { Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
 import { parseInteger, parseNumber } from "./options.js";
 
 interface LandscapeCliOptions {
-  params: string;
+  params?: string;
   out: string;
   to?: string;
   trajectory?: string;
@@ -78,12 +72,12 @@ const EIG_RATIO_TOL = 1e-6;
 const EIG_RATIO_MAX_ITER = 100;
 
 /** The Hessian's |λmin/λmax| as a landscape plug-in; `track` receives the evaluator for the summary line. */
-function eigRatioPlugin(seed: number, track: (e: EigRatioEvaluator) => void): MetricPlugin {
+function eigRatioPlugin(seed: number, track: (e: EigRatioEvaluator) => void, createEvaluator: typeof createEigRatioEvaluator): MetricPlugin {
   const options = { seed, tol: EIG_RATIO_TOL, maxIter: EIG_RATIO_MAX_ITER };
   return {
     settings: { method: "Lanczos with full reorthogonalization, both ends of the spectrum, one run per point", ...options, precision: "float64" },
     create(problem, ex) {
-      const e = createEigRatioEvaluator(problem, ex, options);
+      const e = createEvaluator(problem, ex, options);
       track(e);
       return {
         batch: e.batch,
@@ -172,9 +166,9 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .description("Loss (and accuracy, Hessian |λmin/λmax|) on a 1-D line or 2-D plane through θ: θ + x·d1 (+ y·d2).")
     .addHelpText("after", LANDSCAPE_HELP)
     .argument("<spec>", "model spec JSON file, or a built-in example name")
-    .requiredOption("--params <file>", "θ: .npy (shape [P]) or .json (e.g. theta.npy from losscape train)")
+    .option("--params <file>", "θ: .npy (shape [P]), .json (e.g. theta.npy from losscape train) or an .onnx model of the same architecture (default: an ONNX model's own weights)")
     .requiredOption("--out <dir>", "output folder")
-    .option("--to <file>", "second model θ2: plot the line from θ to θ2")
+    .option("--to <file>", "second model θ2 (.npy, .json or .onnx): plot the line from θ to θ2")
     .option("--trajectory <file>", "training trajectory .npy [K, P]: PCA directions")
     .option("--dir1 <file>", "first direction .npy [P], used as given")
     .option("--dir2 <file>", "second direction .npy [P], used as given")
@@ -208,10 +202,25 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const chosen = [o.to ? "--to" : null, o.trajectory ? "--trajectory" : null, o.dir1 || o.dir2 ? "--dir1/--dir2" : null].filter((s) => s !== null);
       if (chosen.length > 1) throw new UserError(`choose one kind of direction, not ${chosen.join(" and ")}`);
       if (o.dir2 && !o.dir1) throw new UserError("--dir2 needs --dir1");
+      // Loaded here, not at the top: every command is registered on every run, even `--version`.
+      const [
+        { loadProblem, paramsFor }, { loadProblemParams }, { loadParamMatrix }, { runLandscape }, { createOnnxExecutor },
+        { createEigRatioEvaluator }, { createProgress }, { LANDSCAPE_PLOT_NAMES, landscapePlots }, { eigRatioCurve, eigRatioHeatmap },
+        { writePlot }, { surfaceToVtp }, { writeFileAtomic }
+      ] = await Promise.all([
+        import("./problem-input.js"), import("../model/problem/resolve.js"), import("../model/train/params-file.js"),
+        import("../landscape/run-landscape.js"), import("../exec/onnx/executor.js"), import("../hessian/eig-ratio.js"),
+        import("../util/progress.js"), import("../plot/landscape-plots.js"), import("../plot/hessian-plots.js"),
+        import("../plot/write-plot.js"), import("../plot/vtp.js"), import("../io/atomic-write.js")
+      ]);
+      const input = loadProblem(specArg);
+      const layout = input.problem.layout;
+      const theta = { values: paramsFor(input, o.params), source: o.params ?? "the model's own weights" };
+      const vector = (path: string, option: string): NamedVector => ({ values: loadProblemParams(path, layout, option), source: path });
       let directions: DirectionChoice;
-      if (o.to) directions = { kind: "line", to: o.to };
-      else if (o.trajectory) directions = { kind: "pca", trajectory: o.trajectory };
-      else if (o.dir1) directions = { kind: "files", dir1: o.dir1, ...(o.dir2 ? { dir2: o.dir2 } : {}) };
+      if (o.to) directions = { kind: "line", to: vector(o.to, "--to") };
+      else if (o.trajectory) directions = { kind: "pca", trajectory: { ...loadParamMatrix(resolve(o.trajectory), layout.size, "--trajectory"), source: o.trajectory } };
+      else if (o.dir1) directions = { kind: "files", dir1: vector(o.dir1, "--dir1"), ...(o.dir2 ? { dir2: vector(o.dir2, "--dir2") } : {}) };
       else directions = { kind: "random", seed: o.seed, normalization: o.norm, ignoreBias: !o.includeBias, orthogonal: o.orthogonal ?? false };
 
       const ex = createOnnxExecutor(o.threads ? { threads: o.threads } : {});
@@ -220,13 +229,13 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       try {
         const r = await runLandscape(
           {
-            spec: specArg.trim(), params: o.params, directions,
+            problem: input.problem, theta, directions,
             ...(o.x ? { x: o.x } : {}), ...(o.y ? { y: o.y } : {}), ...(o.metrics ? { metrics: o.metrics } : {}),
-            metricPlugins: { "eig-ratio": eigRatioPlugin(o.seed, (e) => (eig = e)) },
+            metricPlugins: { "eig-ratio": eigRatioPlugin(o.seed, (e) => (eig = e), createEigRatioEvaluator) },
             split: o.split, splitOptions: { testFraction: o.testFraction, method: o.splitBy, seed: o.splitSeed },
             dtype: o.dtype,
             ...(o.batchPoints ? { batchPoints: o.batchPoints } : {}), ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
-            plain: o.plain ?? false, force: o.force ?? false, outDir: o.out,
+            plain: o.plain ?? false, force: o.force ?? false, outDir: resolve(o.out.trim()),
             extraOutputs: [...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE]
           },
           ex,

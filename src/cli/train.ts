@@ -1,13 +1,17 @@
-/** `losscape train SPEC --out DIR`: mini-batch SGD/Adam on an MLP spec; writes θ, trajectory and manifest. */
+/** `losscape train SPEC --out DIR`: mini-batch SGD/Adam on a spec (MLP or ONNX model); writes θ, trajectory and manifest. */
 import { Option, type Command } from "commander";
-import { createOnnxExecutor } from "../exec/onnx/executor.js";
-import { INIT_SCHEMES, type InitScheme } from "../model/train/init.js";
+import type { InitScheme } from "../model/train/init.js";
 import { OPTIMIZERS, type OptimizerName } from "../model/train/optimizers.js";
-import { runTraining } from "../model/train/run-training.js";
 import type { SplitMethod } from "../model/train/split-data.js";
-import { createProgress, type Progress } from "../util/progress.js";
+import type { Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
 import { parseInteger, parseNumber } from "./options.js";
+
+/**
+ * init.ts's INIT_SCHEMES, restated because init.ts loads the model spec schemas (zod), which every
+ * run would then pay for; startup.test.ts checks the two lists are the same.
+ */
+export const INIT_CHOICES: readonly InitScheme[] = ["auto", "he", "xavier"];
 
 interface TrainCliOptions {
   out: string;
@@ -32,7 +36,7 @@ interface TrainCliOptions {
 export const register: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command("train")
-    .description("Train an MLP spec with mini-batch SGD (momentum, weight decay) or Adam.")
+    .description("Train a model (an MLP spec or an ONNX model's spec) with mini-batch SGD (momentum, weight decay) or Adam.")
     .addHelpText(
       "after",
       `
@@ -40,7 +44,9 @@ Output in --out: theta.npy and theta.json (the final θ, the JSON with its
 layout), theta-init.npy, trajectory.npy (θ at step 0, every --checkpoint-every
 steps and at the end: [checkpoints, P], for PCA landscape directions) and
 manifest.json (options, per-epoch train/test loss and accuracy, versions).
-The same seed gives the same bytes (the manifest differs only in its timing).
+An ONNX model starts from its own weights (unless --init he|xavier or
+--init-params) and the trained model is also written as model.onnx, which
+onnxruntime and PyTorch's ONNX tools load. The same seed gives the same bytes (the manifest differs only in its timing).
 
 Example:
   losscape train moons-mlp --optimizer adam --lr 0.01 --epochs 30 --test-fraction 0.2 --out run
@@ -56,8 +62,8 @@ Example:
     .option("--batch-size <n>", "samples per step; 0 = full batch", parseInteger("--batch-size", 0), 64)
     .option("--epochs <n>", "passes over the training set", parseInteger("--epochs", 1), 10)
     .option("--seed <n>", "seed of the initialisation and the per-epoch shuffles", parseInteger("--seed", 0), 0)
-    .addOption(new Option("--init <scheme>", "weight init: auto (He for ReLU-like, Xavier otherwise), he, xavier").choices([...INIT_SCHEMES]).default("auto"))
-    .option("--init-params <file>", "start from these parameters (.npy or .json) instead of a seeded init")
+    .addOption(new Option("--init <scheme>", "weight init: auto (He for ReLU-like, Xavier otherwise), he, xavier").choices([...INIT_CHOICES]).default("auto"))
+    .option("--init-params <file>", "start from these parameters (.npy, .json or an .onnx model of the same architecture)")
     .option("--checkpoint-every <steps>", "save θ into the trajectory every this many steps; 0 = once per epoch", parseInteger("--checkpoint-every", 0), 0)
     .option("--test-fraction <f>", "hold out this fraction of the data as a test set (0 = none)", parseNumber("--test-fraction"), 0)
     .addOption(new Option("--split-by <method>", "test set: random (seeded) or index (the last samples)").choices(["random", "index"]).default("random"))
@@ -66,12 +72,19 @@ Example:
     .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", parseInteger("--threads", 1))
     .option("--no-progress", "no progress output")
     .action(async (specArg: string, o: TrainCliOptions) => {
+      // Loaded here, not at the top: every command is registered on every run, even `--version`.
+      const [{ loadProblem }, { loadProblemParams }, { createOnnxExecutor }, { runTraining }, { createProgress }] = await Promise.all([
+        import("./problem-input.js"), import("../model/problem/resolve.js"), import("../exec/onnx/executor.js"),
+        import("../model/train/run-training.js"), import("../util/progress.js")
+      ]);
+      const { problem } = loadProblem(specArg);
+      const initialTheta = o.initParams ? { values: loadProblemParams(o.initParams, problem.layout, "--init-params"), source: o.initParams } : undefined;
       const ex = createOnnxExecutor(o.threads ? { threads: o.threads } : {});
       let progress: Progress | null = null;
       try {
         const summary = await runTraining(
           {
-            spec: specArg.trim(),
+            problem,
             split: { testFraction: o.testFraction, method: o.splitBy, seed: o.splitSeed },
             train: {
               optimizer: {
@@ -80,7 +93,7 @@ Example:
               },
               batchSize: o.batchSize, epochs: o.epochs, seed: o.seed, init: o.init, checkpointEvery: o.checkpointEvery, dtype: o.dtype
             },
-            ...(o.initParams ? { initParams: o.initParams } : {}),
+            ...(initialTheta ? { initialTheta } : {}),
             outDir: o.out
           },
           ex,

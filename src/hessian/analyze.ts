@@ -4,8 +4,7 @@
  * and, on request, for each layer's weight and bias block. All randomness comes from `seed`.
  */
 import type { Executor } from "../exec/executor.js";
-import type { Dataset } from "../model/datasets/dataset.js";
-import type { ModelSpec } from "../model/spec.js";
+import type { LossProblem } from "../model/problem/loss-problem.js";
 import { UserError } from "../util/errors.js";
 import { DEFAULT_MAX_EXACT, checkExactSize, exactSpectrum } from "./dense.js";
 import { createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph, type OperatorBlock } from "./hvp-operator.js";
@@ -20,8 +19,7 @@ export const DEFAULT_SLQ_RUNS = 5;
 export const DEFAULT_SLQ_STEPS = 80;
 
 export interface HessianRequest {
-  spec: ModelSpec;
-  dataset: Dataset;
+  problem: LossProblem;
   theta: Float64Array;
   executor: Executor;
   /** Dense Hessian (n HVPs) and full eigendecomposition. */
@@ -177,8 +175,8 @@ async function analyzeOperator(op: HessianOperator, r: HessianRequest): Promise<
 export async function analyzeHessian(r: HessianRequest): Promise<HessianReport> {
   validate(r);
   const t0 = performance.now();
-  const hvpGraph = r.hvpGraph ?? createHvpGraph(r.spec, r.dataset);
-  const full = hessianOperator(r.spec, r.dataset, r.theta, { executor: r.executor, hvpGraph });
+  const hvpGraph = r.hvpGraph ?? createHvpGraph(r.problem);
+  const full = hessianOperator(r.problem, r.theta, { executor: r.executor, hvpGraph });
   const blocks: OperatorBlock[] = r.blocks ? hvpGraph.layout.blocks.map((b) => ({ name: b.name, offset: b.offset, size: b.size })) : [];
   // Refuse before spending any HVPs when a dense eigendecomposition would be too large.
   if (r.exact) {
@@ -191,7 +189,7 @@ export async function analyzeHessian(r: HessianRequest): Promise<HessianReport> 
   const blockResults: SpectrumAnalysis[] = [];
   let totalHvps = whole.hvps;
   for (const b of blocks) {
-    const op = hessianOperator(r.spec, r.dataset, r.theta, { executor: r.executor, hvpGraph, block: b });
+    const op = hessianOperator(r.problem, r.theta, { executor: r.executor, hvpGraph, block: b });
     const res = await analyzeOperator(op, r);
     totalHvps += res.hvps;
     blockResults.push(res);

@@ -1,3 +1,4 @@
+import { mlpProblem } from "../model/problem/from-mlp.js";
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { createReferenceExecutor } from "../exec/reference.js";
@@ -25,7 +26,7 @@ function deepLinear(loss: "mse" | "sse_half"): { spec: ModelSpec; data: Dataset 
 describe("the deep linear saddle L(w1, w2) = (w1·w2 − 1)²", () => {
   it("with loss mse (= (w2 w1 − 1)² for one sample) has Hessian [[0, −2], [−2, 0]] and eigenvalues ±2 at 0", async () => {
     const { spec, data } = deepLinear("mse");
-    const op = hessianOperator(spec, data, new Float64Array(2), { executor });
+    const op = hessianOperator(mlpProblem(spec, data), new Float64Array(2), { executor });
     const h = await denseHessian(op.matvec, op.n);
     expect(Array.from(h.matrix)).toEqual([0, -2, -2, 0]);
     expect(h.asymmetry).toBe(0);
@@ -40,7 +41,7 @@ describe("the deep linear saddle L(w1, w2) = (w1·w2 − 1)²", () => {
 
   it("with loss sse_half (= ½(w2 w1 − 1)²) has eigenvalues ±1 at 0", async () => {
     const { spec, data } = deepLinear("sse_half");
-    const op = hessianOperator(spec, data, new Float64Array(2), { executor });
+    const op = hessianOperator(mlpProblem(spec, data), new Float64Array(2), { executor });
     const ex = await exactSpectrum(op.matvec, op.n);
     expect(ex.values[0]).toBeCloseTo(-1, 14);
     expect(ex.values[1]).toBeCloseTo(1, 14);
@@ -51,7 +52,7 @@ describe("the deep linear saddle L(w1, w2) = (w1·w2 − 1)²", () => {
     const arb = fc.double({ min: -3, max: 3, noNaN: true });
     await fc.assert(
       fc.asyncProperty(arb, arb, async (a, b) => {
-        const op = hessianOperator(spec, data, Float64Array.of(a, b), { executor });
+        const op = hessianOperator(mlpProblem(spec, data), Float64Array.of(a, b), { executor });
         const h = (await denseHessian(op.matvec, 2)).matrix;
         const want = [2 * b * b, 4 * a * b - 2, 4 * a * b - 2, 2 * a * a];
         for (let i = 0; i < 4; i++) expect(h[i]!).toBeCloseTo(want[i]!, 10);
@@ -62,13 +63,13 @@ describe("the deep linear saddle L(w1, w2) = (w1·w2 − 1)²", () => {
 
   it("the analysis reports the saddle: Lanczos ±2 with tiny residuals and |λmin/λmax| = 1", async () => {
     const { spec, data } = deepLinear("mse");
-    const r = await analyzeHessian({ spec, dataset: data, theta: new Float64Array(2), executor, top: 1, bottom: 1, seed: 3 });
+    const r = await analyzeHessian({ problem: mlpProblem(spec, data), theta: new Float64Array(2), executor, top: 1, bottom: 1, seed: 3 });
     expect(r.top![0]!.value).toBeCloseTo(2, 12);
     expect(r.bottom![0]!.value).toBeCloseTo(-2, 12);
     expect(r.top![0]!.residual).toBeLessThan(1e-12);
     expect(r.loss).toBe(1);
     expect(r.gradientNorm).toBe(0);
-    const ratio = await eigRatioAt(spec, data, new Float64Array(2), executor);
+    const ratio = await eigRatioAt(mlpProblem(spec, data), new Float64Array(2), executor);
     expect(ratio.ratio).toBeCloseTo(1, 12);
   });
 });
@@ -97,7 +98,7 @@ describe("a quadratic with a known spectrum: least squares ½‖Xw − y‖² (+
 
   it("has eigenvalues s² and eigenvectors the columns of Hv", async () => {
     const { spec: sp, data } = model(spec("sse_half"));
-    const op = hessianOperator(sp, data, theta, { executor });
+    const op = hessianOperator(mlpProblem(sp, data), theta, { executor });
     const ex = await exactSpectrum(op.matvec, 4);
     const want = s.map((v) => v * v);
     ex.values.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
@@ -110,17 +111,17 @@ describe("a quadratic with a known spectrum: least squares ½‖Xw − y‖² (+
 
   it("l2 shifts every eigenvalue by λ, mse scales them by 2/samples", async () => {
     const a = model(spec("sse_half", 0.1));
-    const exA = await exactSpectrum(hessianOperator(a.spec, a.data, theta, { executor }).matvec, 4);
+    const exA = await exactSpectrum(hessianOperator(mlpProblem(a.spec, a.data), theta, { executor }).matvec, 4);
     exA.values.forEach((v, i) => expect(v).toBeCloseTo(s[i]! ** 2 + 0.1, 12));
     const b = model(spec("mse"));
-    const exB = await exactSpectrum(hessianOperator(b.spec, b.data, theta, { executor }).matvec, 4);
+    const exB = await exactSpectrum(hessianOperator(mlpProblem(b.spec, b.data), theta, { executor }).matvec, 4);
     exB.values.forEach((v, i) => expect(v).toBeCloseTo((s[i]! ** 2 * 2) / 4, 12));
   });
 
   it("Lanczos, Hutch++ and SLQ recover the spectrum", async () => {
     const { spec: sp, data } = model(spec("sse_half"));
     const r = await analyzeHessian({
-      spec: sp, dataset: data, theta, executor, top: 2, bottom: 2, trace: { method: "hutch++", probes: 12 }, density: { runs: 2, steps: 4 }, seed: 1
+      problem: mlpProblem(sp, data), theta, executor, top: 2, bottom: 2, trace: { method: "hutch++", probes: 12 }, density: { runs: 2, steps: 4 }, seed: 1
     });
     expect(r.top!.map((p) => p.value)).toEqual([expect.closeTo(9, 10), expect.closeTo(4, 10)]);
     expect(r.bottom!.map((p) => p.value)).toEqual([expect.closeTo(0.25, 10), expect.closeTo(1, 10)]);
@@ -134,7 +135,7 @@ describe("a quadratic with a known spectrum: least squares ½‖Xw − y‖² (+
     // With X = Hu·diag(s) the Hessian is diag(s²), and zᵀDz = tr D for every sign vector z.
     const xd = matmul(hu, s.map((si, i) => s.map((_, j) => (i === j ? si : 0))));
     const { spec: sp, data } = model({ model: { type: "mlp", layers: [4, 1], bias: false }, loss: "sse_half", data: { x: xd, y } });
-    const r = await analyzeHessian({ spec: sp, dataset: data, theta, executor, trace: { method: "hutchinson", probes: 7 }, seed: 5 });
+    const r = await analyzeHessian({ problem: mlpProblem(sp, data), theta, executor, trace: { method: "hutchinson", probes: 7 }, seed: 5 });
     expect(r.trace!.trace).toBeCloseTo(14.25, 12);
     expect(r.trace!.standardError).toBeLessThan(1e-12);
     expect(r.totalHvps).toBe(7);
@@ -142,14 +143,14 @@ describe("a quadratic with a known spectrum: least squares ½‖Xw − y‖² (+
 
   it("refuses --exact above the size limit and points to Lanczos", async () => {
     const { spec: sp, data } = model(spec("sse_half"));
-    await expect(analyzeHessian({ spec: sp, dataset: data, theta, executor, exact: true, maxExact: 3, seed: 0 }))
+    await expect(analyzeHessian({ problem: mlpProblem(sp, data), theta, executor, exact: true, maxExact: 3, seed: 0 }))
       .rejects.toThrow(/4×4.*limit of 3.*--top K \/ --bottom K \(Lanczos\)/s);
-    await expect(analyzeHessian({ spec: sp, dataset: data, theta, executor, exact: true, maxExact: 3, seed: 0 }))
+    await expect(analyzeHessian({ problem: mlpProblem(sp, data), theta, executor, exact: true, maxExact: 3, seed: 0 }))
       .rejects.toBeInstanceOf(UserError);
   });
 
   it("rejects a θ of the wrong length, naming both numbers", () => {
     const { spec: sp, data } = model(spec("sse_half"));
-    expect(() => hessianOperator(sp, data, new Float64Array(5), { executor })).toThrow(/5 values.*4 parameters/);
+    expect(() => hessianOperator(mlpProblem(sp, data), new Float64Array(5), { executor })).toThrow(/5 values.*4 parameters/);
   });
 });

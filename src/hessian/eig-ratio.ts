@@ -8,8 +8,7 @@
  * without landscape/ importing hessian/.
  */
 import type { Executor } from "../exec/executor.js";
-import type { Dataset } from "../model/datasets/dataset.js";
-import type { ModelSpec } from "../model/spec.js";
+import type { LossProblem } from "../model/problem/loss-problem.js";
 import { UserError } from "../util/errors.js";
 import { checkTheta, createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph } from "./hvp-operator.js";
 import { lanczos } from "../num/linalg/index.js";
@@ -53,22 +52,20 @@ export async function eigRatio(op: HessianOperator, options: EigRatioOptions = {
   return { ratio: Math.abs(lambdaMin / lambdaMax), lambdaMin, lambdaMax, converged: res.converged, hvps: op.hvps - before };
 }
 
-/** |λmin/λmax| of the loss Hessian of `spec` on `dataset` at θ. */
+/** |λmin/λmax| of the loss Hessian of the problem at θ. */
 export async function eigRatioAt(
-  spec: ModelSpec,
-  dataset: Dataset,
+  problem: LossProblem,
   theta: Float64Array,
   executor: Executor,
   options: EigRatioOptions & { hvpGraph?: HvpGraph } = {}
 ): Promise<EigRatio> {
-  const op = hessianOperator(spec, dataset, theta, { executor, ...(options.hvpGraph ? { hvpGraph: options.hvpGraph } : {}) });
+  const op = hessianOperator(problem, theta, { executor, ...(options.hvpGraph ? { hvpGraph: options.hvpGraph } : {}) });
   return eigRatio(op, options);
 }
 
 /** The plane (or line) through θ that a landscape evaluates. */
 export interface EigRatioProblem {
-  spec: ModelSpec;
-  data: Dataset;
+  problem: LossProblem;
   theta: Float64Array;
   dirs: readonly Float64Array[];
 }
@@ -84,7 +81,7 @@ export interface EigRatioEvaluator {
 }
 
 export function createEigRatioEvaluator(problem: EigRatioProblem, executor: Executor, options: EigRatioOptions = {}): EigRatioEvaluator {
-  const hvpGraph = createHvpGraph(problem.spec, problem.data);
+  const hvpGraph = createHvpGraph(problem.problem);
   const P = hvpGraph.layout.size;
   checkTheta(problem.theta, hvpGraph.layout);
   problem.dirs.forEach((d, k) => {
@@ -102,7 +99,7 @@ export function createEigRatioEvaluator(problem: EigRatioProblem, executor: Exec
       for (let q = 0; q < count; q++) {
         planePoint(problem.theta, problem.dirs, coords, q, th);
         // The same seed at every point: the map varies only with θ, never with the start vector.
-        const r = await eigRatioAt(problem.spec, problem.data, th, executor, { ...options, hvpGraph });
+        const r = await eigRatioAt(problem.problem, th, executor, { ...options, hvpGraph });
         hvps += r.hvps;
         if (!r.converged) unconverged++;
         out[q] = r.ratio;

@@ -9,10 +9,9 @@ import { tangentName } from "../autodiff/jvp.js";
 import type { Executor } from "../exec/executor.js";
 import type { Graph } from "../ir/graph.js";
 import { tensor } from "../ir/tensor.js";
-import type { Dataset } from "../model/datasets/dataset.js";
 import type { ParamBlock, ParamLayout } from "../model/layout.js";
-import { buildModelGraph } from "../model/mlp.js";
-import type { ModelSpec } from "../model/spec.js";
+import type { LossProblem } from "../model/problem/loss-problem.js";
+import { lossGraph } from "../model/problem/loss-graph.js";
 import { UserError } from "../util/errors.js";
 import type { MatVec } from "../num/linalg/index.js";
 
@@ -24,9 +23,9 @@ export interface HvpGraph {
   layout: ParamLayout;
 }
 
-export function createHvpGraph(spec: ModelSpec, dataset: Dataset): HvpGraph {
-  const { graph, layout } = buildModelGraph(spec, dataset, { withAccuracy: false });
-  return { graph: hvp(graph, { of: "loss", wrt: [PARAM_INPUT] }), layout };
+export function createHvpGraph(problem: LossProblem): HvpGraph {
+  const { graph } = lossGraph(problem, { withAccuracy: false });
+  return { graph: hvp(graph, { of: "loss", wrt: [PARAM_INPUT] }), layout: problem.layout };
 }
 
 /** A block of θ (a layer's weight or bias), or the whole vector. */
@@ -83,13 +82,8 @@ function resolveBlock(layout: ParamLayout, block: string | OperatorBlock | undef
   return { ...block };
 }
 
-export function hessianOperator(
-  spec: ModelSpec,
-  dataset: Dataset,
-  theta: Float64Array,
-  options: HessianOperatorOptions
-): HessianOperator {
-  const hvpGraph = options.hvpGraph ?? createHvpGraph(spec, dataset);
+export function hessianOperator(problem: LossProblem, theta: Float64Array, options: HessianOperatorOptions): HessianOperator {
+  const hvpGraph = options.hvpGraph ?? createHvpGraph(problem);
   const { graph, layout } = hvpGraph;
   checkTheta(theta, layout);
   const block = resolveBlock(layout, options.block);

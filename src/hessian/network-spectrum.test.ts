@@ -1,3 +1,4 @@
+import { mlpProblem } from "../model/problem/from-mlp.js";
 import { describe, it, expect, afterAll } from "vitest";
 import { grad, gradName } from "../autodiff/grad.js";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
@@ -49,7 +50,7 @@ const medium = ((): { spec: ModelSpec; data: Dataset } => {
 describe("the dense Hessian of a small network", () => {
   it("has 41 parameters and matches central differences of the gradient", async () => {
     const { spec, data } = small;
-    const op = hessianOperator(spec, data, smallTheta, { executor: reference });
+    const op = hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference });
     expect(op.n).toBe(41);
     const h = await denseHessian(op.matvec, op.n);
     expect(h.asymmetry).toBeLessThan(1e-12);
@@ -74,20 +75,20 @@ describe("the dense Hessian of a small network", () => {
 
   it("is the same through ONNX Runtime (float64) as through the reference interpreter", async () => {
     const { spec, data } = small;
-    const a = await exactSpectrum(hessianOperator(spec, data, smallTheta, { executor: reference }).matvec, 41);
-    const b = await exactSpectrum(hessianOperator(spec, data, smallTheta, { executor: onnx }).matvec, 41);
+    const a = await exactSpectrum(hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference }).matvec, 41);
+    const b = await exactSpectrum(hessianOperator(mlpProblem(spec, data), smallTheta, { executor: onnx }).matvec, 41);
     const scale = Math.max(Math.abs(a.values[0]!), Math.abs(a.values[40]!));
     for (let i = 0; i < 41; i++) expect(Math.abs(a.values[i]! - b.values[i]!)).toBeLessThan(1e-10 * scale);
   });
 
   it("gives each block's sub-Hessian, and block traces add up to the full trace", async () => {
     const { spec, data } = small;
-    const r = await analyzeHessian({ spec, dataset: data, theta: smallTheta, executor: reference, exact: true, blocks: true, seed: 0 });
-    const full = await denseHessian(hessianOperator(spec, data, smallTheta, { executor: reference }).matvec, 41);
+    const r = await analyzeHessian({ problem: mlpProblem(spec, data), theta: smallTheta, executor: reference, exact: true, blocks: true, seed: 0 });
+    const full = await denseHessian(hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference }).matvec, 41);
     expect(r.blocks!.map((b) => b.name)).toEqual(["layer1.weight", "layer1.bias", "layer2.weight", "layer2.bias", "layer3.weight", "layer3.bias"]);
     let blockTraces = 0;
     for (const b of r.blocks!) {
-      const op = hessianOperator(spec, data, smallTheta, { executor: reference, block: b.name });
+      const op = hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference, block: b.name });
       const sub = await denseHessian(op.matvec, op.n);
       for (let i = 0; i < b.n; i++) {
         for (let j = 0; j < b.n; j++) {
@@ -110,10 +111,10 @@ describe("Lanczos on a 235-parameter network", () => {
   it("finds the 3 largest and 3 most negative eigenvalues of the exact spectrum to 1e-6 relative", async () => {
     const { spec, data } = medium;
     const theta = randomTheta(235, 5, 0.6);
-    const exact = await exactSpectrum(hessianOperator(spec, data, theta, { executor: onnx }).matvec, 235);
+    const exact = await exactSpectrum(hessianOperator(mlpProblem(spec, data), theta, { executor: onnx }).matvec, 235);
     const v = exact.values;
     expect(v[0]!).toBeLessThan(0); // the test means something only if the network is at a non-convex point
-    const r = await analyzeHessian({ spec, dataset: data, theta, executor: onnx, top: 3, bottom: 3, seed: 9 });
+    const r = await analyzeHessian({ problem: mlpProblem(spec, data), theta, executor: onnx, top: 3, bottom: 3, seed: 9 });
     expect(r.lanczos!.converged).toBe(true);
     expect(r.lanczos!.iterations).toBeLessThan(235);
     const scale = Math.max(Math.abs(v[0]!), Math.abs(v[234]!));
@@ -130,10 +131,10 @@ describe("Lanczos on a 235-parameter network", () => {
 describe("stochastic trace and density", () => {
   it("Hutchinson converges to the exact trace: error within 4 standard errors, which shrink like 1/√probes", async () => {
     const { spec, data } = small;
-    const exact = await exactSpectrum(hessianOperator(spec, data, smallTheta, { executor: reference }).matvec, 41, { wantVectors: false });
+    const exact = await exactSpectrum(hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference }).matvec, 41, { wantVectors: false });
     const trace = exact.values.reduce((s, v) => s + v, 0);
     const est = async (probes: number): Promise<{ trace: number; standardError: number }> =>
-      (await analyzeHessian({ spec, dataset: data, theta: smallTheta, executor: onnx, trace: { method: "hutchinson", probes }, seed: 4 })).trace!;
+      (await analyzeHessian({ problem: mlpProblem(spec, data), theta: smallTheta, executor: onnx, trace: { method: "hutchinson", probes }, seed: 4 })).trace!;
     const a = await est(100);
     const b = await est(1600);
     expect(Math.abs(a.trace - trace)).toBeLessThan(4 * a.standardError);
@@ -145,9 +146,9 @@ describe("stochastic trace and density", () => {
 
   it("Hutch++ with a budget of 3n HVPs sketches the whole space and is exact", async () => {
     const { spec, data } = small;
-    const exact = await exactSpectrum(hessianOperator(spec, data, smallTheta, { executor: reference }).matvec, 41, { wantVectors: false });
+    const exact = await exactSpectrum(hessianOperator(mlpProblem(spec, data), smallTheta, { executor: reference }).matvec, 41, { wantVectors: false });
     const trace = exact.values.reduce((s, v) => s + v, 0);
-    const r = await analyzeHessian({ spec, dataset: data, theta: smallTheta, executor: reference, trace: { method: "hutch++", probes: 123 }, seed: 2 });
+    const r = await analyzeHessian({ problem: mlpProblem(spec, data), theta: smallTheta, executor: reference, trace: { method: "hutch++", probes: 123 }, seed: 2 });
     expect(r.trace!.sketchRank).toBe(41);
     expect(r.trace!.trace).toBeCloseTo(trace, 9);
   });
@@ -155,8 +156,8 @@ describe("stochastic trace and density", () => {
   it("SLQ densities integrate to 1 and their Ritz range lies inside the exact spectrum", async () => {
     const { spec, data } = medium;
     const theta = randomTheta(235, 5, 0.6);
-    const exact = await exactSpectrum(hessianOperator(spec, data, theta, { executor: onnx }).matvec, 235, { wantVectors: false });
-    const r = await analyzeHessian({ spec, dataset: data, theta, executor: onnx, density: { runs: 3, steps: 30 }, seed: 1 });
+    const exact = await exactSpectrum(hessianOperator(mlpProblem(spec, data), theta, { executor: onnx }).matvec, 235, { wantVectors: false });
+    const r = await analyzeHessian({ problem: mlpProblem(spec, data), theta, executor: onnx, density: { runs: 3, steps: 30 }, seed: 1 });
     const d = r.density!;
     let integral = 0;
     for (let i = 1; i < d.grid.length; i++) integral += 0.5 * (d.density[i]! + d.density[i - 1]!) * (d.grid[i]! - d.grid[i - 1]!);
@@ -171,7 +172,7 @@ describe("reproducibility", () => {
   const strip = (r: HessianReport): unknown => ({ ...hessianReportJson(r), seconds: 0 });
   const run = (seed: number): Promise<HessianReport> =>
     analyzeHessian({
-      spec: small.spec, dataset: small.data, theta: smallTheta, executor: onnx,
+      problem: mlpProblem(small.spec, small.data), theta: smallTheta, executor: onnx,
       top: 2, bottom: 2, trace: { method: "hutchinson", probes: 20 }, density: { runs: 2, steps: 10 }, blocks: true, seed
     });
 
@@ -189,15 +190,15 @@ describe("|λmin/λmax| (Li et al.'s non-convexity map)", () => {
   it("equals the ratio of the exact extreme eigenvalues, at θ and at points of a plane", async () => {
     const { spec, data } = small;
     const exactRatio = async (t: Float64Array): Promise<number> => {
-      const v = (await exactSpectrum(hessianOperator(spec, data, t, { executor: reference }).matvec, 41, { wantVectors: false })).values;
+      const v = (await exactSpectrum(hessianOperator(mlpProblem(spec, data), t, { executor: reference }).matvec, 41, { wantVectors: false })).values;
       return Math.abs(v[0]! / v[40]!);
     };
-    const at = await eigRatioAt(spec, data, smallTheta, onnx, { tol: 1e-10 });
+    const at = await eigRatioAt(mlpProblem(spec, data), smallTheta, onnx, { tol: 1e-10 });
     expect(at.converged).toBe(true);
     expect(at.ratio).toBeCloseTo(await exactRatio(smallTheta), 8);
 
     const d1 = randomTheta(41, 100, 0.3), d2 = randomTheta(41, 101, 0.3);
-    const ev = createEigRatioEvaluator({ spec, data, theta: smallTheta, dirs: [d1, d2] }, onnx, { tol: 1e-10 });
+    const ev = createEigRatioEvaluator({ problem: mlpProblem(spec, data), theta: smallTheta, dirs: [d1, d2] }, onnx, { tol: 1e-10 });
     const coords = Float64Array.of(0, 0, 1, 0, 0.5, -1);
     const out = (await ev.evaluate(coords, 3))["eig-ratio"];
     expect(out[0]).toBeCloseTo(at.ratio, 12);
@@ -209,9 +210,9 @@ describe("|λmin/λmax| (Li et al.'s non-convexity map)", () => {
   });
 
   it("the evaluator shares one HVP graph: building it for a second operator is not needed", () => {
-    const g = createHvpGraph(small.spec, small.data);
-    const a = hessianOperator(small.spec, small.data, smallTheta, { executor: reference, hvpGraph: g });
-    const b = hessianOperator(small.spec, small.data, smallTheta, { executor: reference, hvpGraph: g, block: "layer2.bias" });
+    const g = createHvpGraph(mlpProblem(small.spec, small.data));
+    const a = hessianOperator(mlpProblem(small.spec, small.data), smallTheta, { executor: reference, hvpGraph: g });
+    const b = hessianOperator(mlpProblem(small.spec, small.data), smallTheta, { executor: reference, hvpGraph: g, block: "layer2.bias" });
     expect(a.hvpGraph.graph).toBe(b.hvpGraph.graph);
     expect(b.n).toBe(3);
   });

@@ -1,3 +1,4 @@
+import { mlpProblem } from "../model/problem/from-mlp.js";
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,7 +49,7 @@ describe("saved eigenvectors", () => {
   it("are length-P .npy files; a block's vector sits in its slice of θ with zeros elsewhere", async () => {
     const spec = parseModelSpec({ model: { type: "mlp", layers: [2, 3, 1], activation: "tanh" }, loss: "mse", data: { name: "regression2d", n: 10 } });
     const theta = Float64Array.from({ length: 13 }, (_, i) => Math.cos(2 * i));
-    const r = await analyzeHessian({ spec, dataset: resolveData(spec), theta, executor: createReferenceExecutor(), top: 1, blocks: true, seed: 1 });
+    const r = await analyzeHessian({ problem: mlpProblem(spec, resolveData(spec)), theta, executor: createReferenceExecutor(), top: 1, blocks: true, seed: 1 });
     const dir = mkdtempSync(join(tmpdir(), "losscape-vectors-"));
     try {
       const saved = saveHessianVectors(r, dir, 13);

@@ -1,3 +1,5 @@
+import { resolveProblem } from "../model/problem/resolve.js";
+import { loadModelSource } from "../model/train/spec-source.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,12 +60,12 @@ function linearPlugin(settings: Record<string, unknown> = { w: "sin" }, batch?: 
 }
 
 const base = (over: Partial<LandscapeRequest>): LandscapeRequest => ({
-  spec: "net.json", params: "theta.npy", cwd: root,
+  problem: resolveProblem(loadModelSource("net.json", root)), theta: { values: loadNpy(join(root, "theta.npy")).data as Float64Array, source: "theta.npy" },
   directions: { kind: "random", seed: 3, normalization: "filter", ignoreBias: false, orthogonal: false },
   x: { min: -1, max: 1, num: 4 }, y: { min: 0, max: 2, num: 3 },
-  split: "train", splitOptions: { testFraction: 0, method: "random", seed: 0 }, dtype: "float64", force: false, outDir: "out",
+  split: "train", splitOptions: { testFraction: 0, method: "random", seed: 0 }, dtype: "float64", force: false,
   batchPoints: 2, chunkSize: 5,
-  ...over
+  ...over, outDir: join(root, over.outDir ?? "out")
 });
 
 /** w · (θ + x_i d1 + y_j d2) from the files the run wrote, in the same summation order. */
@@ -93,7 +95,7 @@ describe("metric plug-ins on the landscape grid", () => {
     const r = await runLandscape(base({ metrics: ["loss", "eig-ratio"], metricPlugins: { "eig-ratio": fake.plugin }, outDir: "both" }), ex);
     const alone = await runLandscape(base({ metrics: ["loss"], outDir: "loss-only" }), ex);
     expect(fake.problems.length).toBe(1);
-    expect(fake.problems[0]!.data.n).toBe(12);
+    expect(fake.problems[0]!.problem.data.n).toBe(12);
     expect(fake.points()).toBe(12);
     const ratio = loadNpy(join(root, "both", "eig-ratio.npy"));
     expect(ratio.shape).toEqual([3, 4]);

@@ -1,25 +1,17 @@
 /**
  * In-memory versions of the train -> landscape steps that the explorer and the demo report run on
  * small models: training with per-step hooks, the loss on the PCA plane of the trajectory, and the
- * loss on the line between two trained minima. They reuse the landscape layer's directions and
- * first-layer-shortcut evaluator; nothing is written to disk. `check` is called between steps so a
+ * loss on the line between two trained minima. They run the one surface engine with an in-memory
+ * store (the CLI's runs use a folder); nothing is written to disk. `check` is called between steps so a
  * caller can stop the work (by throwing) when its client goes away.
  */
 import type { Executor } from "../exec/executor.js";
-import type { Dataset } from "../model/datasets/dataset.js";
 import { lossTask } from "../model/data.js";
-import type { ParamLayout } from "../model/layout.js";
-import type { ModelSpec } from "../model/spec.js";
+import type { LossProblem } from "../model/problem/loss-problem.js";
 import { trainModel, type StepInfo, type TrainResult } from "../model/train/train.js";
 import { makeDirections } from "./directions/make-directions.js";
-import { createPlaneEvaluator } from "./evaluate/plane.js";
-import type { Metric, MetricValues } from "./evaluate/problem.js";
-
-export interface ModelProblem {
-  spec: ModelSpec;
-  dataset: Dataset;
-  layout: ParamLayout;
-}
+import type { Metric, MetricValues, SurfaceProblem } from "./evaluate/problem.js";
+import { defaultBatch, evaluateSurface, evaluatorKind, memorySink } from "./surface-engine.js";
 
 export interface TrainSettings {
   optimizer: "sgd" | "adam";
@@ -40,16 +32,16 @@ export interface PipelineHooks {
 /** Checkpoints kept for the PCA plane: about this many, whatever the number of steps. */
 const TARGET_CHECKPOINTS = 120;
 
-export function totalSteps(p: ModelProblem, t: TrainSettings): number {
-  const b = t.batchSize === 0 || t.batchSize >= p.dataset.n ? p.dataset.n : t.batchSize;
-  return Math.ceil(p.dataset.n / b) * t.epochs;
+export function totalSteps(p: LossProblem, t: TrainSettings): number {
+  const b = t.batchSize === 0 || t.batchSize >= p.data.n ? p.data.n : t.batchSize;
+  return Math.ceil(p.data.n / b) * t.epochs;
 }
 
-export async function trainRun(p: ModelProblem, t: TrainSettings, ex: Executor, hooks: PipelineHooks = {}): Promise<TrainResult> {
+export async function trainRun(p: LossProblem, t: TrainSettings, ex: Executor, hooks: PipelineHooks = {}): Promise<TrainResult> {
   const steps = totalSteps(p, t);
   return trainModel(
-    p.spec,
-    { train: p.dataset, test: null },
+    p,
+    null,
     {
       optimizer: { name: t.optimizer, lr: t.lr, momentum: t.optimizer === "sgd" ? t.momentum : 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
       batchSize: t.batchSize, epochs: t.epochs, seed: t.seed, init: "auto",
@@ -63,27 +55,29 @@ export async function trainRun(p: ModelProblem, t: TrainSettings, ex: Executor, 
   );
 }
 
-export function metricsFor(spec: ModelSpec): Metric[] {
-  return lossTask(spec.loss) === "classification" ? ["loss", "accuracy"] : ["loss"];
+export function metricsFor(p: LossProblem): Metric[] {
+  return lossTask(p.head.loss) === "classification" ? ["loss", "accuracy"] : ["loss"];
 }
 
+/** Chunks small enough that a cancelled client stops the work soon. */
+const MEMORY_CHUNK_POINTS = 64;
+
+/** The grid xs × ys (ys null: the line xs) through θ along dirs, evaluated in memory. */
 async function evaluateGrid(
-  p: ModelProblem, theta: Float64Array, dirs: Float64Array[], coords: Float64Array, count: number, ex: Executor, hooks: PipelineHooks
+  p: LossProblem, theta: Float64Array, dirs: Float64Array[], xs: Float64Array, ys: Float64Array | null, ex: Executor, hooks: PipelineHooks
 ): Promise<MetricValues> {
-  const metrics = metricsFor(p.spec);
-  const evaluator = await createPlaneEvaluator({ spec: p.spec, layout: p.layout, data: p.dataset, theta, dirs, metrics, dtype: "float64" }, ex);
-  const dims = dirs.length;
-  const out: MetricValues = {};
-  for (const m of metrics) out[m] = new Float64Array(count);
-  const chunk = Math.max(evaluator.batch, 64);
-  for (let start = 0; start < count; start += chunk) {
-    hooks.check?.();
-    const n = Math.min(chunk, count - start);
-    const r = await evaluator.evaluate(coords.subarray(start * dims, (start + n) * dims), n);
-    for (const m of metrics) out[m]!.set(r[m]!, start);
-    hooks.onPoints?.(start + n, count);
-  }
-  return out;
+  const metrics = metricsFor(p);
+  const surface: SurfaceProblem = { problem: p, theta, dirs, metrics, dtype: "float64" };
+  const kind = evaluatorKind(surface, false);
+  const batch = Math.min(defaultBatch(surface, kind), MEMORY_CHUNK_POINTS);
+  const chunkSize = batch * Math.max(1, Math.round(MEMORY_CHUNK_POINTS / batch));
+  const totalPoints = xs.length * (ys ? ys.length : 1);
+  const run = await evaluateSurface(surface, { xs, ys, chunks: { totalPoints, chunkSize, metrics } }, memorySink(), {
+    kind, batch,
+    ...(hooks.check ? { check: hooks.check } : {}),
+    onProgress: (done, total) => hooks.onPoints?.(done, total)
+  }, ex);
+  return run.values;
 }
 
 export interface PlaneSurface {
@@ -110,7 +104,7 @@ function around(values: number[], side: number): Float64Array {
 }
 
 /** The loss around the final θ on the plane of the trajectory's two principal directions. */
-export async function pcaSurface(p: ModelProblem, run: TrainResult, side: number, ex: Executor, hooks: PipelineHooks = {}): Promise<PlaneSurface> {
+export async function pcaSurface(p: LossProblem, run: TrainResult, side: number, ex: Executor, hooks: PipelineHooks = {}): Promise<PlaneSurface> {
   const d = makeDirections(run.theta, p.layout, { kind: "pca", trajectory: run.trajectory });
   const pca = d.pca!;
   const px: number[] = [], py: number[] = [];
@@ -119,14 +113,7 @@ export async function pcaSurface(p: ModelProblem, run: TrainResult, side: number
     py.push(pca.projection[2 * i + 1]!);
   }
   const x = around(px, side), y = around(py, side);
-  const coords = new Float64Array(side * side * 2);
-  for (let j = 0; j < side; j++) {
-    for (let i = 0; i < side; i++) {
-      coords[2 * (j * side + i)] = x[i]!;
-      coords[2 * (j * side + i) + 1] = y[j]!;
-    }
-  }
-  const values = await evaluateGrid(p, run.theta, [d.dirs[0], d.dirs[1]!], coords, side * side, ex, hooks);
+  const values = await evaluateGrid(p, run.theta, [d.dirs[0], d.dirs[1]!], x, y, ex, hooks);
   return { x, y, values, explainedVarianceRatio: pca.explainedVarianceRatio, projection: pca.projection, rows: pca.rows };
 }
 
@@ -137,10 +124,10 @@ export interface LineProfile {
 }
 
 /** The loss on the line through θa (t = 0) and θb (t = 1), a little beyond both ends. */
-export async function lineProfile(p: ModelProblem, a: Float64Array, b: Float64Array, num: number, ex: Executor, hooks: PipelineHooks = {}, range: [number, number] = [-0.25, 1.25]): Promise<LineProfile> {
+export async function lineProfile(p: LossProblem, a: Float64Array, b: Float64Array, num: number, ex: Executor, hooks: PipelineHooks = {}, range: [number, number] = [-0.25, 1.25]): Promise<LineProfile> {
   const dir = b.map((v, i) => v - a[i]!);
   const t = Float64Array.from({ length: num }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (num - 1));
-  const values = await evaluateGrid(p, a, [dir], t, num, ex, hooks);
+  const values = await evaluateGrid(p, a, [dir], t, null, ex, hooks);
   return { t, values };
 }
 

@@ -7,10 +7,14 @@ import { float64Array, loadNpy, saveNpy } from "../io/npy.js";
 import { SEED_RELU } from "../model/examples.js";
 import { resolveData } from "../model/data.js";
 import { mlpLayout } from "../model/layout.js";
+import { mlpProblem } from "../model/problem/from-mlp.js";
+import { loadProblemParams, resolveProblem } from "../model/problem/resolve.js";
 import { parseModelSpec } from "../model/spec.js";
+import { loadParamMatrix } from "../model/train/params-file.js";
+import { loadModelSource } from "../model/train/spec-source.js";
 import { UserError } from "../util/errors.js";
 import { createPlainEvaluator } from "./evaluate/plain.js";
-import { runLandscape, type LandscapeRequest } from "./run-landscape.js";
+import { runLandscape, type DirectionChoice, type LandscapeRequest } from "./run-landscape.js";
 
 const ex = createOnnxExecutor({ threads: 1 });
 const root = mkdtempSync(join(tmpdir(), "losscape-landscape-"));
@@ -29,11 +33,35 @@ writeFileSync(join(root, "moons.json"), JSON.stringify(moonsSpec));
 const moonsLayout = mlpLayout(parseModelSpec(moonsSpec));
 saveNpy(join(root, "m.npy"), float64Array([moonsLayout.size], Array.from({ length: moonsLayout.size }, (_, k) => Math.sin(k + 1))));
 
-const base = (over: Partial<LandscapeRequest>): LandscapeRequest => ({
-  spec: "seed-relu", params: "t1.npy", cwd: root, directions: { kind: "line", to: "t2.npy" },
-  split: "train", splitOptions: { testFraction: 0, method: "random", seed: 0 }, dtype: "float64", force: false, outDir: "out",
-  ...over
-});
+/** What the CLI names by files, resolved as the CLI resolves them (spec, θ and direction files relative to root). */
+type FileDirections =
+  | Extract<DirectionChoice, { kind: "random" }>
+  | { kind: "line"; to: string }
+  | { kind: "pca"; trajectory: string }
+  | { kind: "files"; dir1: string; dir2?: string };
+interface FileRequest extends Omit<Partial<LandscapeRequest>, "directions" | "problem" | "theta"> {
+  spec?: string;
+  params?: string;
+  directions?: FileDirections;
+}
+
+const base = (over: FileRequest): LandscapeRequest => {
+  const { spec = "seed-relu", params = "t1.npy", directions = { kind: "line", to: "t2.npy" }, ...rest } = over;
+  const problem = resolveProblem(loadModelSource(spec, root));
+  const vec = (f: string, what: string): { values: Float64Array; source: string } => ({ values: loadProblemParams(f, problem.layout, what, root), source: f });
+  const dirs: DirectionChoice =
+    directions.kind === "line" ? { kind: "line", to: vec(directions.to, "--to") }
+      : directions.kind === "pca" ? { kind: "pca", trajectory: { ...loadParamMatrix(join(root, directions.trajectory), problem.layout.size, "--trajectory"), source: directions.trajectory } }
+        : directions.kind === "files" ? { kind: "files", dir1: vec(directions.dir1, "--dir1"), ...(directions.dir2 ? { dir2: vec(directions.dir2, "--dir2") } : {}) }
+          : directions;
+  return {
+    problem, theta: vec(params, "--params"), directions: dirs,
+    split: "train", splitOptions: { testFraction: 0, method: "random", seed: 0 }, dtype: "float64", force: false,
+    ...rest, outDir: join(root, rest.outDir ?? "out")
+  };
+};
+/** Resolving the files and running: a user error in either is what the CLI reports. */
+const run = async (over: FileRequest): Promise<Awaited<ReturnType<typeof runLandscape>>> => runLandscape(base(over), ex);
 
 function bytes(dir: string, f: string): Buffer {
   return readFileSync(join(root, dir, f));
@@ -41,7 +69,7 @@ function bytes(dir: string, f: string): Buffer {
 
 describe("landscape surfaces", () => {
   it("the seed network's line from θ1 to θ2 shows the bump of height 1 at the midpoint (and 0 at both ends)", async () => {
-    const r = await runLandscape(base({ outDir: "seed-line", x: { min: 0, max: 1, num: 11 } }), ex);
+    const r = await run({ outDir: "seed-line", x: { min: 0, max: 1, num: 11 } });
     expect(r.dims).toBe(1);
     const loss = r.values.loss!;
     expect(loss[0]).toBe(0);
@@ -60,7 +88,7 @@ describe("landscape surfaces", () => {
 
   it("2-D arrays are [ny, nx] with loss[j][i] at (x_i, y_j), on a non-square grid with a zero bound", async () => {
     const x = { min: 0, max: 1, num: 4 }, y = { min: -0.5, max: 0.5, num: 3 };
-    const r = await runLandscape(base({ spec: "moons.json", params: "m.npy", directions: { kind: "random", seed: 3, normalization: "filter", ignoreBias: true, orthogonal: true }, x, y, outDir: "moons-plane" }), ex);
+    const r = await run({ spec: "moons.json", params: "m.npy", directions: { kind: "random", seed: 3, normalization: "filter", ignoreBias: true, orthogonal: true }, x, y, outDir: "moons-plane" });
     const saved = loadNpy(join(root, "moons-plane", "loss.npy"));
     expect(saved.shape).toEqual([3, 4]);
     expect(loadNpy(join(root, "moons-plane", "accuracy.npy")).shape).toEqual([3, 4]);
@@ -68,7 +96,7 @@ describe("landscape surfaces", () => {
     const d1 = loadNpy(join(root, "moons-plane", "dir1.npy")).data as Float64Array;
     const d2 = loadNpy(join(root, "moons-plane", "dir2.npy")).data as Float64Array;
     const theta = loadNpy(join(root, "m.npy")).data as Float64Array;
-    const plain = createPlainEvaluator({ spec, layout: moonsLayout, data: resolveData(spec), theta, dirs: [d1, d2], metrics: ["loss"], dtype: "float64" }, ex);
+    const plain = createPlainEvaluator({ problem: mlpProblem(spec, resolveData(spec)), theta, dirs: [d1, d2], metrics: ["loss"], dtype: "float64" }, ex);
     for (const [i, j] of [[0, 0], [3, 0], [1, 2], [3, 2]] as const) {
       const xi = r.x[i]!, yj = r.y![j]!;
       const want = (await plain.evaluate(Float64Array.of(xi, yj), 1)).loss![0]!;
@@ -79,9 +107,9 @@ describe("landscape surfaces", () => {
   });
 
   it("a rerun skips finished chunks and the arrays are byte-identical to an uninterrupted run", async () => {
-    const req = base({ spec: "moons.json", params: "m.npy", directions: { kind: "random", seed: 1, normalization: "layer", ignoreBias: false, orthogonal: false }, x: { min: -1, max: 1, num: 9 }, y: { min: -1, max: 1, num: 7 }, chunkSize: 5, batchPoints: 2 });
-    await runLandscape({ ...req, outDir: "whole" }, ex);
-    const first = await runLandscape({ ...req, outDir: "parts" }, ex);
+    const req: FileRequest = ({ spec: "moons.json", params: "m.npy", directions: { kind: "random", seed: 1, normalization: "layer", ignoreBias: false, orthogonal: false }, x: { min: -1, max: 1, num: 9 }, y: { min: -1, max: 1, num: 7 }, chunkSize: 5, batchPoints: 2 });
+    await run({ ...req, outDir: "whole" });
+    const first = await run({ ...req, outDir: "parts" });
     expect(first.chunksComputed).toBe(13);
     // lose some chunks and the outputs, as if the job had been killed part-way
     const chunkDir = join(root, "parts", "chunks");
@@ -89,7 +117,7 @@ describe("landscape surfaces", () => {
     for (const f of kept.slice(6)) unlinkSync(join(chunkDir, f));
     unlinkSync(join(root, "parts", "loss.npy"));
     const mtimes = kept.slice(0, 6).map((f) => statSync(join(chunkDir, f)).mtimeMs);
-    const again = await runLandscape({ ...req, outDir: "parts" }, ex);
+    const again = await run({ ...req, outDir: "parts" });
     expect(again.chunksComputed).toBe(7);
     expect(again.chunksReused).toBe(6);
     expect(kept.slice(0, 6).map((f) => statSync(join(chunkDir, f)).mtimeMs)).toEqual(mtimes);
@@ -97,11 +125,11 @@ describe("landscape surfaces", () => {
   });
 
   it("refuses a rerun with different inputs into the same folder unless forced", async () => {
-    await runLandscape(base({ outDir: "refuse", x: { min: 0, max: 1, num: 5 } }), ex);
+    await run({ outDir: "refuse", x: { min: 0, max: 1, num: 5 } });
     const before = bytes("refuse", "loss.npy");
-    await expect(runLandscape(base({ outDir: "refuse", x: { min: 0, max: 1, num: 6 } }), ex)).rejects.toThrow(/different inputs \(x\)/);
+    await expect(run({ outDir: "refuse", x: { min: 0, max: 1, num: 6 } })).rejects.toThrow(/different inputs \(x\)/);
     expect(bytes("refuse", "loss.npy").equals(before)).toBe(true);
-    const forced = await runLandscape(base({ outDir: "refuse", x: { min: 0, max: 1, num: 6 }, force: true }), ex);
+    const forced = await run({ outDir: "refuse", x: { min: 0, max: 1, num: 6 }, force: true });
     expect(forced.values.loss!.length).toBe(6);
     expect(loadNpy(join(root, "refuse", "loss.npy")).shape).toEqual([6]);
   });
@@ -112,7 +140,7 @@ describe("landscape surfaces", () => {
     const traj = new Float64Array(6 * P);
     for (let i = 0; i < 6; i++) for (let k = 0; k < P; k++) traj[i * P + k] = theta[k]! + (5 - i) * Math.cos(k * (i + 1)) * 0.1;
     saveNpy(join(root, "traj.npy"), float64Array([6, P], traj));
-    const r = await runLandscape(base({ spec: "moons.json", params: "m.npy", directions: { kind: "pca", trajectory: "traj.npy" }, x: { min: -1, max: 1, num: 3 }, outDir: "pca" }), ex);
+    const r = await run({ spec: "moons.json", params: "m.npy", directions: { kind: "pca", trajectory: "traj.npy" }, x: { min: -1, max: 1, num: 3 }, outDir: "pca" });
     expect(r.dims).toBe(2);
     expect(r.y!.length).toBe(51);
     const ev = r.pca!.explainedVarianceRatio;
@@ -124,16 +152,15 @@ describe("landscape surfaces", () => {
     ["a missing params file", { params: "nope.npy" }, /cannot read file .*nope\.npy/],
     ["params of the wrong length", { params: "short.npy" }, /has 6 values, but the model has 7 parameters/],
     ["a direction file of the wrong length", { directions: { kind: "files", dir1: "short.npy" } }, /--dir1 file .* has 6 values/],
-    ["--y with --to", { y: { min: 0, max: 1, num: 3 } }, /1-D line/],
+    ["--y with --to", { y: { min: 0, max: 1, num: 3 } }, /line to a second model is 1-D/],
     ["accuracy for a regression loss", { metrics: ["accuracy"] }, /accuracy needs a classification loss/],
-    ["eig-ratio without its plug-in", { metrics: ["loss", "eig-ratio"] }, /--metrics eig-ratio needs its evaluator/],
+    ["eig-ratio without its plug-in", { metrics: ["loss", "eig-ratio"] }, /metrics: eig-ratio needs its evaluator/],
     ["a trajectory with the wrong width", { directions: { kind: "pca", trajectory: "t1.npy" } }, /expected \[checkpoints, 7\]/],
     ["a missing spec", { spec: "no-such-spec.json" }, /cannot read file/]
-  ] as [string, Partial<LandscapeRequest>, RegExp][])("%s is a UserError and writes nothing", async (_name, over, why) => {
+  ] as [string, FileRequest, RegExp][])("%s is a UserError and writes nothing", async (_name, over, why) => {
     const out = `bad-${Math.random().toString(36).slice(2)}`;
-    const p = runLandscape(base({ ...over, outDir: out }), ex);
-    await expect(p).rejects.toThrow(UserError);
-    await expect(runLandscape(base({ ...over, outDir: out }), ex)).rejects.toThrow(why);
+    await expect(run({ ...over, outDir: out })).rejects.toThrow(UserError);
+    await expect(run({ ...over, outDir: out })).rejects.toThrow(why);
     expect(existsSync(join(root, out))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { UserError } from "../util/errors.js";
 import type { Dataset } from "./datasets/dataset.js";
 import { datasetFromArrays, datasetFromFiles } from "./datasets/from-files.js";
 import { loadDataset } from "./datasets/registry.js";
-import type { LossName, ModelSpec } from "./spec.js";
+import type { LossName, ModelSpec, ProblemSpec } from "./spec.js";
 
 const CLASSIFICATION_LOSSES: readonly LossName[] = ["cross_entropy", "bce", "hinge"];
 
@@ -15,7 +15,7 @@ export function lossTask(loss: LossName): Dataset["task"] {
  * The data a spec names: inline arrays, files (paths relative to the spec's folder), or a built-in
  * data set by name. Classification losses read y as class labels, others as regression targets.
  */
-export function resolveData(spec: ModelSpec, specDir: string = process.cwd()): Dataset {
+export function resolveData(spec: Pick<ProblemSpec, "data" | "loss">, specDir: string = process.cwd()): Dataset {
   const d = spec.data;
   const task = lossTask(spec.loss);
   if (typeof d === "string") return loadDataset(d);

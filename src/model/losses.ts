@@ -2,14 +2,26 @@ import type { GraphBuilder, Value } from "../ir/builder.js";
 import { tensor, type Tensor } from "../ir/tensor.js";
 import { UserError } from "../util/errors.js";
 import type { Dataset } from "./datasets/dataset.js";
-import type { ModelSpec } from "./spec.js";
+import type { LossName, ModelSpec } from "./spec.js";
+
+/** What the loss formulas need of a model: the loss, the L2 weight and the width of the network's output. */
+export interface LossHead {
+  loss: LossName;
+  l2: number;
+  /** Values per sample in the network's output (logits, or regression outputs). */
+  outputs: number;
+}
+
+export function mlpHead(spec: ModelSpec): LossHead {
+  return { loss: spec.loss, l2: spec.l2, outputs: spec.model.layers[spec.model.layers.length - 1]! };
+}
 
 /**
  * The targets as the loss consumes them: regression targets n×k, one-hot n×C for cross-entropy,
  * {0,1} n×1 for bce and ±1 n×1 for hinge. Checked against the network's output size.
  */
-export function prepareTargets(spec: ModelSpec, ds: Dataset, dtype: "float32" | "float64" = "float64"): Tensor {
-  const k = spec.model.layers[spec.model.layers.length - 1]!;
+export function prepareTargets(spec: Pick<LossHead, "loss" | "outputs">, ds: Dataset, dtype: "float32" | "float64" = "float64"): Tensor {
+  const k = spec.outputs;
   const n = ds.n;
   const labels = (): Float64Array => {
     if (ds.outputDim !== 1) throw new UserError(`loss ${spec.loss} needs one class label per sample, the data has ${ds.outputDim} values per sample`);
@@ -22,7 +34,7 @@ export function prepareTargets(spec: ModelSpec, ds: Dataset, dtype: "float32" | 
     case "sse_half":
     case "mse":
     case "mae":
-      if (ds.outputDim !== k) throw new UserError(`model.layers ends with ${k} output(s) but the data has ${ds.outputDim} target(s) per sample`);
+      if (ds.outputDim !== k) throw new UserError(`the model has ${k} output(s) per sample but the data has ${ds.outputDim} target(s) per sample`);
       return tensor([n, k], ds.y, dtype);
     case "cross_entropy": {
       if (k < 2) throw new UserError("loss cross_entropy needs at least 2 outputs (one logit per class); use bce for one logit");
@@ -45,7 +57,7 @@ export function prepareTargets(spec: ModelSpec, ds: Dataset, dtype: "float32" | 
     }
     case "bce":
     case "hinge": {
-      if (k !== 1) throw new UserError(`loss ${spec.loss} is binary: model.layers must end with 1 output, not ${k}`);
+      if (k !== 1) throw new UserError(`loss ${spec.loss} is binary: the model must have 1 output, not ${k}`);
       const y = labels();
       const t = new Float64Array(n);
       y.forEach((v, i) => {
@@ -67,7 +79,7 @@ function lossAxes(batched: boolean): { all: number[] | undefined; classes: numbe
 }
 
 /** The data term of the loss, from network outputs `out` (n×k, or G×n×k with `batched`) and prepared targets. */
-export function dataLoss(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value, batched = false): Value {
+export function dataLoss(g: GraphBuilder, spec: Pick<LossHead, "loss">, out: Value, target: Value, batched = false): Value {
   const { all, classes, samples } = lossAxes(batched);
   switch (spec.loss) {
     case "sse_half": {
@@ -91,7 +103,7 @@ export function dataLoss(g: GraphBuilder, spec: ModelSpec, out: Value, target: V
 }
 
 /** Fraction of samples classified correctly, inside the graph (null for regression losses); `batched` as for dataLoss. */
-export function accuracy(g: GraphBuilder, spec: ModelSpec, out: Value, target: Value, batched = false): Value | null {
+export function accuracy(g: GraphBuilder, spec: Pick<LossHead, "loss">, out: Value, target: Value, batched = false): Value | null {
   const { all, classes, samples } = lossAxes(batched);
   switch (spec.loss) {
     case "cross_entropy": {

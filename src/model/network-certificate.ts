@@ -9,10 +9,11 @@ import { z } from "zod";
 import { verifyJensen, type JensenVerification } from "../convexity/jensen/verify-jensen.js";
 import type { FoundViolation } from "../convexity/jensen/search-jensen.js";
 import { UserError } from "../util/errors.js";
-import { resolveData } from "./data.js";
 import type { Dataset } from "./datasets/dataset.js";
-import { buildModelGraph } from "./mlp.js";
-import { parseModelSpec, type ModelSpec } from "./spec.js";
+import type { LossProblem } from "./problem/loss-problem.js";
+import { lossGraph } from "./problem/loss-graph.js";
+import { parseProblemSpec, type ProblemSpec } from "./spec.js";
+import { resolveProblem } from "./problem/resolve.js";
 
 export const CERTIFICATE_TYPE = "losscape/jensen-certificate";
 
@@ -40,8 +41,18 @@ const certificateSchema = z
 
 export type NetworkCertificate = z.output<typeof certificateSchema>;
 
-/** A stable hash of the spec's meaning and of the data it resolves to (so a changed data file is noticed). */
-export function specHash(spec: ModelSpec, ds: Dataset): string {
+/**
+ * A stable hash of the problem's meaning and of its data (so a changed data file is noticed): an MLP
+ * spec without its data field; for an ONNX model, the loss and the model file's sha256 (not its path,
+ * so a certificate survives moving the files).
+ */
+export function problemHash(p: LossProblem): string {
+  if (p.structure.mlp) return specHash(p.structure.mlp, p.data);
+  const d = p.description.spec as { loss: string; l2: number; modelSha256: string };
+  return specHash({ model: { type: "onnx", sha256: d.modelSha256 }, loss: d.loss, l2: d.l2, data: null }, p.data);
+}
+
+function specHash(spec: { data: unknown; [k: string]: unknown }, ds: Dataset): string {
   const h = createHash("sha256");
   const canonical = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canonical);
@@ -106,7 +117,7 @@ export interface CertificateCheck {
   /** Problems that make the certificate invalid (spec mismatch or failed recomputation). */
   readonly problems: readonly string[];
   readonly verification?: JensenVerification;
-  readonly spec: ModelSpec;
+  readonly spec: ProblemSpec;
   readonly parameters: number;
 }
 
@@ -114,16 +125,17 @@ export interface CertificateCheck {
  * Re-check a certificate. The spec is the one given (a --spec file) or else the one embedded in the
  * certificate; data paths resolve against `specDir`.
  */
-export function verifyNetworkCertificate(cert: NetworkCertificate, opts: { spec?: ModelSpec; specDir?: string } = {}): CertificateCheck {
+export function verifyNetworkCertificate(cert: NetworkCertificate, opts: { spec?: ProblemSpec; specDir?: string } = {}): CertificateCheck {
   let spec = opts.spec;
   if (!spec) {
-    if (cert.spec === undefined) throw new UserError("the certificate has no embedded spec; pass the model with --spec SPEC");
-    spec = parseModelSpec(cert.spec, "spec embedded in the certificate");
+    if (cert.spec === undefined) throw new UserError("the certificate has no embedded spec; give the model's spec to check it against");
+    spec = parseProblemSpec(cert.spec, "spec embedded in the certificate");
   }
-  const ds = resolveData(spec, opts.specDir);
-  const { graph, layout } = buildModelGraph(spec, ds, { withAccuracy: false });
+  const problem = resolveProblem({ spec, specDir: opts.specDir ?? process.cwd(), source: "certificate" });
+  const layout = problem.layout;
+  const { graph } = lossGraph(problem, { withAccuracy: false });
   const problems: string[] = [];
-  const hash = specHash(spec, ds);
+  const hash = problemHash(problem);
   if (hash !== cert.specHash) problems.push(`the certificate is for another model or data set (spec hash ${cert.specHash}, this spec has ${hash})`);
   if (cert.block) {
     const { offset, size } = cert.block;

@@ -4,16 +4,15 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { NetworkConvexityResult } from "./network-convexity.js";
-import type { ModelSpec } from "./spec.js";
+import type { ProblemSpec } from "./spec.js";
 
-/** The spec as embedded in certificates: data file paths made absolute so the certificate can move. */
-export function portableSpec(spec: ModelSpec, specDir: string): unknown {
+/** The spec as embedded in certificates: data and model file paths made absolute so the certificate can move. */
+export function portableSpec(spec: ProblemSpec, specDir: string): unknown {
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
   const d = spec.data;
-  if (typeof d === "object" && "x" in d && typeof d.x === "string" && typeof d.y === "string") {
-    const at = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
-    return { ...spec, data: { ...d, x: at(d.x), y: at(d.y) } };
-  }
-  return spec;
+  const data = typeof d === "object" && "x" in d && typeof d.x === "string" && typeof d.y === "string" ? { ...d, x: at(d.x), y: at(d.y) } : d;
+  const model = spec.model.type === "onnx" ? { ...spec.model, path: at(spec.model.path) } : spec.model;
+  return { ...spec, model, data };
 }
 
 function num(v: number): string {

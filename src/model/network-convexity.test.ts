@@ -1,3 +1,4 @@
+import { mlpProblem } from "./problem/from-mlp.js";
 import { describe, expect, it } from "vitest";
 import { tensor } from "../ir/tensor.js";
 import { evaluate } from "../exec/reference.js";
@@ -12,7 +13,7 @@ import { parseModelSpec, type ModelSpecInput } from "./spec.js";
 async function analyze(raw: ModelSpecInput, budgetSeconds = 10) {
   const spec = parseModelSpec(raw);
   const ds = resolveData(spec);
-  const r = await analyzeNetworkConvexity(spec, ds, { seed: 0, budgetSeconds, specInput: raw });
+  const r = await analyzeNetworkConvexity(mlpProblem(spec, ds), { seed: 0, budgetSeconds, specInput: raw });
   return { spec, ds, r };
 }
 

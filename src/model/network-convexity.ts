@@ -21,8 +21,9 @@ import type { FoundViolation, JensenCandidate, StrategyReport } from "../convexi
 import { ACTIVATION_FACTS } from "./activations.js";
 import type { Dataset } from "./datasets/dataset.js";
 import type { ParamLayout } from "./layout.js";
-import { buildModelGraph } from "./mlp.js";
-import { makeCertificate, specHash, type NetworkCertificate } from "./network-certificate.js";
+import { makeCertificate, problemHash, type NetworkCertificate } from "./network-certificate.js";
+import type { LossProblem } from "./problem/loss-problem.js";
+import { lossGraph } from "./problem/loss-graph.js";
 import { hiddenActivations, type ActivationName, type ModelSpec } from "./spec.js";
 import { initParams } from "./train/init.js";
 import { createOptimizer } from "./train/optimizers.js";
@@ -329,8 +330,8 @@ interface BlockSpec {
   size: number;
 }
 
-function blockSpecs(spec: ModelSpec, layout: ParamLayout): BlockSpec[] {
-  const nLayers = spec.model.layers.length - 1;
+function blockSpecs(layout: ParamLayout): BlockSpec[] {
+  const nLayers = Math.max(0, ...layout.blocks.map((b) => b.layer));
   const res: BlockSpec[] = [];
   for (let l = 1; l <= nLayers; l++) {
     const bs = layout.blocks.filter((b) => b.layer === l);
@@ -363,39 +364,43 @@ async function segmentProfile(oracle: LossOracle, a: Float64Array, b: Float64Arr
 
 /** The loss of a network along the segment between two parameter vectors (what the Jensen plot draws). */
 export async function lossAlongSegment(
-  spec: ModelSpec,
-  dataset: Dataset,
+  problem: LossProblem,
   a: Float64Array,
   b: Float64Array,
   samples: number,
   executor: Executor = createReferenceExecutor()
 ): Promise<{ s: number[]; loss: number[] }> {
-  const { graph } = buildModelGraph(spec, dataset, { withAccuracy: false });
+  const { graph } = lossGraph(problem, { withAccuracy: false });
   return lossOnSegment(new LossOracle(graph, "theta", "loss", executor), a, b, samples);
 }
 
-export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset, opts: NetworkConvexityOptions = {}): Promise<NetworkConvexityResult> {
+export async function analyzeNetworkConvexity(problem: LossProblem, opts: NetworkConvexityOptions = {}): Promise<NetworkConvexityResult> {
+  const spec = problem.structure.mlp;
+  const dataset = problem.data;
   const seed = opts.seed ?? 0;
   const budget = opts.budgetSeconds ?? 20;
   const start = Date.now();
   const deadline = start + budget * 1000;
   const executor = opts.executor ?? createReferenceExecutor();
-  const { graph, layout } = buildModelGraph(spec, dataset, { withAccuracy: false });
+  const { graph } = lossGraph(problem, { withAccuracy: false });
+  const layout = problem.layout;
   const oracle = new LossOracle(graph, "theta", "loss", executor);
-  const hash = specHash(spec, dataset);
+  const hash = problemHash(problem);
   const cert = (found: FoundViolation, explanation: string, block?: BlockSpec): NetworkCertificate =>
     makeCertificate({
-      specHash: hash, specInput: opts.specInput ?? spec, violation: found, explanation,
+      specHash: hash, specInput: opts.specInput ?? problem.description.spec, violation: found, explanation,
       ...(block ? { block: { name: block.params, offset: block.offset, size: block.size } } : {})
     });
 
   // Reference points: the user's θ, an exact affine fit, a briefly trained θ, a random init.
   const refs: { theta: Float64Array; origin: string }[] = [];
   if (opts.params) refs.push({ theta: opts.params, origin: "the given parameter vector" });
-  const hasHidden = hiddenLayers(spec, layout).length > 0;
-  const fit = hasHidden ? affineFitParameters(spec, layout, dataset) : null;
+  if (problem.theta0) refs.push({ theta: problem.theta0, origin: "the model's own weights" });
+  // Without an MLP's structure every network with more than one layer counts as having hidden units.
+  const hasHidden = spec ? hiddenLayers(spec, layout).length > 0 : blockSpecs(layout).length > 1;
+  const fit = spec && hasHidden ? affineFitParameters(spec, layout, dataset) : null;
   if (fit) refs.push({ theta: fit, origin: "a network that computes the least-squares affine fit of the data exactly" });
-  const init = initParams(spec, layout, seed);
+  const init = initParams(problem, seed);
   // an exact fit leaves nothing for training to improve; otherwise trained parameters are the better reference
   if (hasHidden && (!fit || (await oracle.value(fit)) > 0)) {
     // at most 30% of the budget: trained parameters fit the data, so a symmetry that breaks the fit shows
@@ -407,7 +412,7 @@ export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset,
     graph, input: "theta", output: "loss", executor, seed,
     budgetSeconds: Math.max(0.1, (deadline - Date.now()) / 1000) * (opts.blocks === false ? 1 : 0.6),
     symmetry: function* () {
-      for (const r of refs) yield* symmetryCandidates(spec, layout, r.theta, r.origin);
+      if (spec) for (const r of refs) yield* symmetryCandidates(spec, layout, r.theta, r.origin);
     },
     starts: refs.map((r) => r.theta)
   });
@@ -429,7 +434,7 @@ export async function analyzeNetworkConvexity(spec: ModelSpec, dataset: Dataset,
   const blocks: BlockResult[] = [];
   if (opts.blocks !== false) {
     const theta0 = main.violation ? Float64Array.from(main.violation.candidate.thetaA) : refs[0]!.theta;
-    const specs = blockSpecs(spec, layout);
+    const specs = blockSpecs(layout);
     for (const [k, b] of specs.entries()) {
       const left = Math.max(0.05, (deadline - Date.now()) / 1000 / (specs.length - k));
       const r = await analyzeBlockConvexity({

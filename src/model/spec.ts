@@ -28,9 +28,7 @@ const builtinData = z
   })
   .strict();
 
-export const modelSpecSchema = z
-  .object({
-    model: z
+const mlpModel = z
       .object({
         type: z.literal("mlp"),
         layers: z.array(z.number().int().positive()).min(2, "needs at least an input and an output size"),
@@ -40,25 +38,55 @@ export const modelSpecSchema = z
         leakyReluAlpha: z.number().positive().default(0.01),
         eluAlpha: z.number().positive().default(1)
       })
-      .strict(),
-    loss: z.enum(LOSSES),
-    l2: z.number().nonnegative().default(0),
-    data: z.union([z.string().min(1), inlineData, fileData, builtinData])
+      .strict();
+
+/** A network read from an ONNX file (path relative to the spec's folder, like data files). */
+const onnxModel = z
+  .object({
+    type: z.literal("onnx"),
+    path: z.string().min(1)
   })
   .strict();
 
+const specFields = {
+  loss: z.enum(LOSSES),
+  l2: z.number().nonnegative().default(0),
+  data: z.union([z.string().min(1), inlineData, fileData, builtinData])
+};
+
+export const modelSpecSchema = z.object({ model: mlpModel, ...specFields }).strict();
+export const problemSpecSchema = z.object({ model: z.discriminatedUnion("type", [mlpModel, onnxModel]), ...specFields }).strict();
+
+/** An MLP spec: the network is built from the JSON itself. */
 export type ModelSpec = z.output<typeof modelSpecSchema>;
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+/** Any spec a loss problem can be made from: an MLP or an ONNX model, with its loss and data. */
+export type ProblemSpec = z.output<typeof problemSpecSchema>;
+export type OnnxSpec = ProblemSpec & { model: z.output<typeof onnxModel> };
 export type DataSpec = ModelSpec["data"];
 
-/** Validate a parsed JSON value as a model spec; errors name the field (`model.layers[1]: ...`). */
-export function parseModelSpec(raw: unknown, where = "spec"): ModelSpec {
-  const r = modelSpecSchema.safeParse(raw);
+export function isMlpSpec(spec: ProblemSpec): spec is ModelSpec {
+  return spec.model.type === "mlp";
+}
+
+/** Validate a parsed JSON value as a spec of an MLP or an ONNX model; errors name the field (`model.layers[1]: ...`). */
+export function parseProblemSpec(raw: unknown, where = "spec"): ProblemSpec {
+  const r = problemSpecSchema.safeParse(raw);
   if (!r.success) {
     const msgs = r.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw new UserError(`invalid model ${where}:\n  ${msgs.join("\n  ")}`);
   }
-  const spec = r.data;
+  return isMlpSpec(r.data) ? checkMlpSpec(r.data, where) : r.data;
+}
+
+/** Validate a parsed JSON value as an MLP spec (for analyses that need the MLP's structure). */
+export function parseModelSpec(raw: unknown, where = "spec"): ModelSpec {
+  const spec = parseProblemSpec(raw, where);
+  if (!isMlpSpec(spec)) throw new UserError(`invalid model ${where}: model.type must be "mlp" here, got "${spec.model.type}"`);
+  return spec;
+}
+
+function checkMlpSpec(spec: ModelSpec, where: string): ModelSpec {
   const hidden = spec.model.layers.length - 2;
   if (Array.isArray(spec.model.activation) && spec.model.activation.length !== hidden) {
     throw new UserError(

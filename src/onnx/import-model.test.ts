@@ -176,13 +176,14 @@ describe("importOnnxModel against onnxruntime on the original bytes", () => {
     expect(maxRelErr(ours64.data, ort.data as Float32Array)).toBeLessThan(2e-5);
   });
 
-  it("opset 18: ReduceMean axes as an input, Split by num_outputs, Pad with axes", async () => {
+  it("opset 18: ReduceMean axes as an input, Split by num_outputs, Pad with axes; an int64 Pow exponent", async () => {
     const nodes = [
       makeNode("ReduceMean", ["x", "ax"], ["m"], { keepdims: 1 }, "rm"),
       makeNode("Sub", ["x", "m"], ["d"], {}, "sub"),
       makeNode("Split", ["d"], ["p", "q", "r"], { axis: 1, num_outputs: 3 }, "split"),
       makeNode("Pad", ["r", "pads", "", "padaxes"], ["rp"], { mode: "constant" }, "pad"),
-      makeNode("Mul", ["p", "q"], ["pq"], {}, "mul"),
+      makeNode("Mul", ["p", "q"], ["pq0"], {}, "mul"),
+      makeNode("Pow", ["pq0", "three"], ["pq"], {}, "pow"),
       makeNode("Concat", ["pq", "rp"], ["y"], { axis: 1 }, "cat")
     ];
     const bytes = bytesOf({
@@ -190,7 +191,7 @@ describe("importOnnxModel against onnxruntime on the original bytes", () => {
       opset: 18,
       inputs: [makeValueInfo("x", "float64", ["N", 8])],
       outputs: [makeValueInfo("y", "float64", ["N", 6])],
-      initializers: [ints("ax", [1]), ints("pads", [1, 0]), ints("padaxes", [1])]
+      initializers: [ints("ax", [1]), ints("pads", [1, 0]), ints("padaxes", [1]), ints("three", [3], [])]
     });
     const m = imp(bytes);
     const x = randomData([4, 8], 31);

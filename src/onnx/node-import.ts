@@ -498,6 +498,13 @@ export function importNode(ctx: NodeContext, node: ParsedNode, ins: readonly (Sl
     }
     case "Pad":
       return [padNode(ctx, node, ins, label)];
+    case "Pow": {
+      // ONNX lets the exponent have its own type (x ** 2 with an int64 2); the IR's Pow wants one float type.
+      const e = ins[1];
+      const exp = e?.kind === "const" && !isFloat(e.tensor.dtype) ? cst({ ...e.tensor, dtype: ctx.floatType }) : e;
+      const { attrs, tensors } = emitIrOp(ctx, node, [ins[0], exp], label);
+      return [applyOp(ctx, label, "Pow", tensors, attrs)];
+    }
     default: {
       if (/^Reduce/.test(node.opType)) return [reduceNode(ctx, node, ins, label)];
       const { attrs, tensors } = emitIrOp(ctx, node, ins, label);

@@ -1,3 +1,4 @@
+import { mlpProblem } from "../model/problem/from-mlp.js";
 import { describe, expect, it } from "vitest";
 import { createReferenceExecutor } from "../exec/reference.js";
 import { resolveData } from "../model/data.js";
@@ -11,7 +12,7 @@ describe("hessian plots", () => {
     const spec = parseModelSpec({ model: { type: "mlp", layers: [2, 4, 1], activation: "tanh" }, loss: "mse", data: { name: "regression2d", n: 12 } });
     const theta = Float64Array.from({ length: 17 }, (_, i) => Math.sin(3 * i + 1));
     const r = await analyzeHessian({
-      spec, dataset: resolveData(spec), theta, executor: createReferenceExecutor(), exact: true, top: 1, bottom: 1, density: { runs: 2, steps: 8 }, seed: 0
+      problem: mlpProblem(spec, resolveData(spec)), theta, executor: createReferenceExecutor(), exact: true, top: 1, bottom: 1, density: { runs: 2, steps: 8 }, seed: 0
     });
     const plots = hessianPlots(r);
     expect(plots.map((p) => p.name)).toEqual(["spectrum", "density"]);

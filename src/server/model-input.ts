@@ -7,6 +7,8 @@ import { resolveData } from "../model/data.js";
 import type { Dataset } from "../model/datasets/dataset.js";
 import { mlpLayout, type ParamLayout } from "../model/layout.js";
 import { parseModelSpec, type ModelSpec } from "../model/spec.js";
+import { mlpProblem } from "../model/problem/from-mlp.js";
+import type { LossProblem } from "../model/problem/loss-problem.js";
 import { CAPS } from "./api-schemas.js";
 import { ApiError } from "./http-util.js";
 
@@ -14,6 +16,7 @@ export interface ModelInput {
   spec: ModelSpec;
   dataset: Dataset;
   layout: ParamLayout;
+  problem: LossProblem;
 }
 
 export function modelInput(raw: unknown): ModelInput {
@@ -38,7 +41,7 @@ export function modelInput(raw: unknown): ModelInput {
   if (dataset.inputDim !== layers[0]) {
     throw new ApiError(400, `spec.model.layers[0] is ${layers[0]} but the data has ${dataset.inputDim} input feature(s) per sample`);
   }
-  return { spec, dataset, layout };
+  return { spec, dataset, layout, problem: mlpProblem(spec, dataset, "spec") };
 }
 
 export function checkTheta(theta: readonly number[] | undefined, layout: ParamLayout, name: string): Float64Array | undefined {

@@ -26,8 +26,9 @@ export function normalizationGroups(layout: ParamLayout, o: NormalizeOptions): n
   const groups: number[][] = [];
   for (const w of layout.blocks) {
     if (w.kind !== "weight") continue;
-    const [out, inp] = w.shape as [number, number];
-    const bias = o.ignoreBias ? undefined : layout.blocks.find((b) => b.kind === "bias" && b.layer === w.layer);
+    // One filter per entry of the first axis: a row of a dense weight, an output channel of a conv kernel.
+    const out = w.shape[0] ?? 1, inp = w.size / out;
+    const bias = o.ignoreBias ? undefined : attachedBias(layout, w.layer, out);
     if (o.normalization === "layer") {
       const g: number[] = [];
       for (let k = 0; k < w.size; k++) g.push(w.offset + k);
@@ -42,7 +43,21 @@ export function normalizationGroups(layout: ParamLayout, o: NormalizeOptions): n
       groups.push(g);
     }
   }
+  if (!o.ignoreBias) {
+    // Vectors that belong to no weight (a normalisation layer's scale and shift) are rescaled as one group each.
+    for (const b of layout.blocks) {
+      if (b.kind !== "bias") continue;
+      const w = layout.blocks.find((x) => x.kind === "weight" && x.layer === b.layer);
+      if (w && attachedBias(layout, b.layer, w.shape[0] ?? 1) === b) continue;
+      groups.push(Array.from({ length: b.size }, (_, k) => b.offset + k));
+    }
+  }
   return groups;
+}
+
+/** The bias of a layer's weight: one entry per output unit or channel. */
+function attachedBias(layout: ParamLayout, layer: number, units: number): ParamLayout["blocks"][number] | undefined {
+  return layout.blocks.find((b) => b.kind === "bias" && b.layer === layer && b.size === units);
 }
 
 /** A normalised copy of d (d itself is not changed). A group where d is zero stays zero. */

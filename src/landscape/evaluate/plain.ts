@@ -1,17 +1,17 @@
 /**
- * The straightforward evaluation: one full network per point, θ(α, β) = θ + α d1 + β d2 formed in
+ * The straightforward evaluation (any loss problem): one full network per point, θ(α, β) = θ + α d1 + β d2 formed in
  * float64 and fed to the model's loss graph. It is the oracle for the fast plane evaluator and the
  * baseline of the benchmark.
  */
 import type { Executor } from "../../exec/executor.js";
 import { tensor } from "../../ir/tensor.js";
-import { buildModelGraph } from "../../model/mlp.js";
+import { lossGraph } from "../../model/problem/loss-graph.js";
 import { planePoint, type PointEvaluator, type SurfaceProblem, type MetricValues } from "./problem.js";
 
 export function createPlainEvaluator(p: SurfaceProblem, ex: Executor): PointEvaluator {
   const wantAcc = p.metrics.includes("accuracy");
-  const { graph } = buildModelGraph(p.spec, p.data, { dtype: p.dtype, withAccuracy: wantAcc });
-  const P = p.layout.size;
+  const { graph } = lossGraph(p.problem, { dtype: p.dtype, withAccuracy: wantAcc });
+  const P = p.problem.layout.size;
   const outputs = wantAcc ? ["loss", "accuracy"] : ["loss"];
   return {
     batch: 1,

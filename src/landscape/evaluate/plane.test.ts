@@ -1,3 +1,4 @@
+import { mlpProblem } from "../../model/problem/from-mlp.js";
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createOnnxExecutor } from "../../exec/onnx/executor.js";
@@ -22,7 +23,7 @@ function problem(input: ModelSpecInput, seed: number, dims: number, metrics: Met
   const layout = mlpLayout(spec);
   const rng = createRng(seed);
   const vec = (): Float64Array => Float64Array.from({ length: layout.size }, () => scale * rng.normal());
-  return { spec, layout, data: resolveData(spec), theta: vec(), dirs: Array.from({ length: dims }, vec), metrics, dtype: "float64" };
+  return { problem: mlpProblem(spec, resolveData(spec)), theta: vec(), dirs: Array.from({ length: dims }, vec), metrics, dtype: "float64" };
 }
 
 function coords(count: number, dims: number, seed: number): Float64Array {
@@ -96,7 +97,7 @@ describe("the first-layer shortcut evaluates the same surface as the plain one-n
     const layout = mlpLayout(spec);
     const rng = createRng(11);
     const vec = (): Float64Array => Float64Array.from({ length: layout.size }, () => 0.05 * rng.normal());
-    const p: SurfaceProblem = { spec, layout, data: loadDataset("mnist", { n: 200 }), theta: vec(), dirs: [vec(), vec()], metrics: ["loss", "accuracy"], dtype: "float64" };
+    const p: SurfaceProblem = { problem: mlpProblem(spec, loadDataset("mnist", { n: 200 })), theta: vec(), dirs: [vec(), vec()], metrics: ["loss", "accuracy"], dtype: "float64" };
     const pts = coords(5, 2, 9);
     const plain = await createPlainEvaluator(p, ort).evaluate(pts, 5);
     const fast = await (await createPlaneEvaluator(p, ort, 2)).evaluate(pts, 5);

@@ -18,7 +18,7 @@ import type { Graph } from "../../ir/graph.js";
 import { tensor, type Tensor } from "../../ir/tensor.js";
 import { applyActivation } from "../../model/activations.js";
 import { accuracy, dataLoss, prepareTargets } from "../../model/losses.js";
-import { hiddenActivations } from "../../model/spec.js";
+import { hiddenActivations, type ModelSpec } from "../../model/spec.js";
 import type { ParamBlock, ParamLayout } from "../../model/layout.js";
 import type { FloatType, MetricValues, PointEvaluator, SurfaceProblem } from "./problem.js";
 
@@ -36,6 +36,12 @@ function layerBlocks(layout: ParamLayout): LayerBlocks[] {
   return out;
 }
 
+function mlpOf(p: SurfaceProblem): ModelSpec {
+  const spec = p.problem.structure.mlp;
+  if (!spec) throw new Error("the first-layer shortcut needs an MLP problem");
+  return spec;
+}
+
 /** θ and the directions, in coefficient order: vectors[0] = θ (coefficient 1), vectors[k] = d_k. */
 function coefficientVectors(p: SurfaceProblem): Float64Array[] {
   return [p.theta, ...p.dirs];
@@ -46,16 +52,17 @@ function coefficientVectors(p: SurfaceProblem): Float64Array[] {
  * layer's weight slice of vector k. One float64 Gemm over the data set.
  */
 export async function firstLayerProducts(p: SurfaceProblem, ex: Executor): Promise<Float64Array> {
-  const [first] = layerBlocks(p.layout);
+  const [first] = layerBlocks(p.problem.layout);
   const { weight, bias } = first!;
   const [h, d0] = weight.shape as [number, number];
   const vecs = coefficientVectors(p);
   const m1 = vecs.length;
-  const n = p.data.n;
+  const data = p.problem.data;
+  const n = data.n;
   const w = new Float64Array(m1 * h * d0);
   vecs.forEach((v, k) => w.set(v.subarray(weight.offset, weight.offset + weight.size), k * h * d0));
   const g = new GraphBuilder("float64");
-  const X = g.constant(tensor([n, d0], p.data.x));
+  const X = g.constant(tensor([n, d0], data.x));
   const W = g.input("w", [m1 * h, d0]);
   const graph = g.build({ z: g.gemm(X, W, undefined, { transB: true }) });
   const z = (await ex.run(graph, { w: tensor([m1 * h, d0], w) }))["z"]!.data; // [n, m1*h]
@@ -78,12 +85,13 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
   const g = new GraphBuilder(dtype);
   const vecs = coefficientVectors(p);
   const m1 = vecs.length;
-  const n = p.data.n;
-  const layers = layerBlocks(p.layout);
-  const acts = hiddenActivations(p.spec);
-  const actOpts = { leakyReluAlpha: p.spec.model.leakyReluAlpha, eluAlpha: p.spec.model.eluAlpha };
+  const spec = mlpOf(p);
+  const n = p.problem.data.n;
+  const layers = layerBlocks(p.problem.layout);
+  const acts = hiddenActivations(spec);
+  const actOpts = { leakyReluAlpha: spec.model.leakyReluAlpha, eluAlpha: spec.model.eluAlpha };
   const coef = g.input("coef", [G, m1]);
-  const act = (l: number, z: Value): Value => applyActivation(g, l < layers.length - 1 ? acts[l]! : p.spec.model.outputActivation, z, actOpts);
+  const act = (l: number, z: Value): Value => applyActivation(g, l < layers.length - 1 ? acts[l]! : spec.model.outputActivation, z, actOpts);
 
   const h1 = layers[0]!.weight.shape[0]!;
   const A = g.constant(tensor([m1, n * h1], products, dtype));
@@ -105,10 +113,10 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
     }
     h = act(l, z);
   }
-  const t: Tensor = prepareTargets(p.spec, p.data, dtype);
+  const t: Tensor = prepareTargets(p.problem.head, p.problem.data, dtype);
   const T = g.constant(t);
-  let loss = dataLoss(g, p.spec, h, T, true);
-  if (p.spec.l2 > 0) {
+  let loss = dataLoss(g, spec, h, T, true);
+  if (spec.l2 > 0) {
     // (λ/2)‖Σ c_k v_k‖² = coefᵀ Q coef with Q = (λ/2) Gram(v), computed once in float64.
     const Q = new Float64Array(m1 * m1);
     for (let i = 0; i < m1; i++) {
@@ -116,7 +124,7 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
         let s = 0;
         const a = vecs[i]!, b = vecs[j]!;
         for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
-        Q[i * m1 + j] = (p.spec.l2 / 2) * s;
+        Q[i * m1 + j] = (spec.l2 / 2) * s;
       }
     }
     const pen = g.reduceSum(g.mul(g.matmul(coef, g.constant(tensor([m1, m1], Q, dtype))), coef), [1]);
@@ -124,7 +132,7 @@ export function buildPlaneGraph(p: SurfaceProblem, products: Float64Array, G: nu
   }
   const outputs: Record<string, Value> = { loss };
   if (p.metrics.includes("accuracy")) {
-    const acc = accuracy(g, p.spec, h, T, true);
+    const acc = accuracy(g, spec, h, T, true);
     if (!acc) throw new Error("accuracy requested for a regression loss (should have been rejected earlier)");
     outputs["accuracy"] = acc;
   }
@@ -136,8 +144,8 @@ export const PLANE_BATCH_BUDGET = 1 << 23;
 export const MAX_PLANE_BATCH = 64;
 
 export function defaultPlaneBatch(p: SurfaceProblem): number {
-  const widest = Math.max(...p.spec.model.layers.slice(1));
-  return Math.max(1, Math.min(MAX_PLANE_BATCH, Math.floor(PLANE_BATCH_BUDGET / (p.data.n * widest))));
+  const widest = Math.max(...mlpOf(p).model.layers.slice(1));
+  return Math.max(1, Math.min(MAX_PLANE_BATCH, Math.floor(PLANE_BATCH_BUDGET / (p.problem.data.n * widest))));
 }
 
 export async function createPlaneEvaluator(p: SurfaceProblem, ex: Executor, batch: number = defaultPlaneBatch(p)): Promise<PointEvaluator> {

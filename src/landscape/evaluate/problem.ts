@@ -1,7 +1,5 @@
 import type { Executor } from "../../exec/executor.js";
-import type { Dataset } from "../../model/datasets/dataset.js";
-import type { ParamLayout } from "../../model/layout.js";
-import type { ModelSpec } from "../../model/spec.js";
+import type { LossProblem } from "../../model/problem/loss-problem.js";
 
 export type Metric = "loss" | "accuracy" | "eig-ratio";
 export const METRICS: readonly Metric[] = ["loss", "accuracy", "eig-ratio"];
@@ -19,11 +17,9 @@ export function isNetworkMetric(m: Metric): m is NetworkMetric {
 }
 export type FloatType = "float32" | "float64";
 
-/** The loss (and accuracy) of `spec` on `data` at θ + Σ c_k d_k, for coordinates c in a line or plane. */
+/** The loss (and accuracy) of the problem at θ + Σ c_k d_k, for coordinates c in a line or plane. */
 export interface SurfaceProblem {
-  spec: ModelSpec;
-  layout: ParamLayout;
-  data: Dataset;
+  problem: LossProblem;
   theta: Float64Array;
   dirs: readonly Float64Array[];
   /** Only network metrics (loss, accuracy) are evaluated from a SurfaceProblem. */
@@ -54,8 +50,7 @@ export interface PointEvaluator {
 
 /** The line or plane a plug-in metric is evaluated on: θ + Σ c_k d_k, with the loss's data. */
 export interface PluginProblem {
-  spec: ModelSpec;
-  data: Dataset;
+  problem: LossProblem;
   theta: Float64Array;
   dirs: readonly Float64Array[];
 }

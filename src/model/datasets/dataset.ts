@@ -14,6 +14,8 @@ export interface Dataset {
   inputDim: number;
   /** n × inputDim, row-major. */
   x: Float64Array;
+  /** The shape of one sample when the source had more than one axis per sample ([1, 28, 28] for images); product = inputDim. */
+  sampleShape?: number[];
   /** Regression: n × outputDim floats. Classification: n integer labels 0..classes-1 (outputDim = 1). */
   y: Float64Array;
   outputDim: number;

@@ -55,6 +55,7 @@ export function datasetFromArrays(
   checkFinite(yArr.data, outputDim, ySource);
 
   const ds: Dataset = { name, task, n, inputDim, x: xArr.data.slice(), y: yArr.data.slice(), outputDim };
+  if (xArr.shape.length > 2) ds.sampleShape = xArr.shape.slice(1);
   if (xArr.columnNames !== undefined && xArr.columnNames.length === inputDim) ds.featureNames = xArr.columnNames.slice();
   if (task === "classification") {
     if (outputDim !== 1) {

@@ -4,8 +4,8 @@
  * Biases start at zero.
  */
 import { createRng } from "../../util/random.js";
-import type { ParamLayout } from "../layout.js";
-import { hiddenActivations, type ActivationName, type ModelSpec } from "../spec.js";
+import type { LossProblem } from "../problem/loss-problem.js";
+import { hiddenActivations, type ActivationName } from "../spec.js";
 
 export type InitScheme = "auto" | "he" | "xavier";
 export const INIT_SCHEMES: readonly InitScheme[] = ["auto", "he", "xavier"];
@@ -22,17 +22,28 @@ export function initStd(scheme: "he" | "xavier", fanIn: number, fanOut: number):
   return scheme === "he" ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut));
 }
 
-export function initParams(spec: ModelSpec, layout: ParamLayout, seed: number, scheme: InitScheme = "auto"): Float64Array {
+/**
+ * A seeded θ for the problem's layout. For an MLP "auto" follows each layer's activation; other
+ * networks use He for "auto". A weight [out, in, ...kernel] has fan-in in·kernel and fan-out out·kernel;
+ * vectors (biases, normalisation shifts) start at 0, except normalisation scales, which start at 1.
+ */
+export function initParams(problem: Pick<LossProblem, "layout" | "structure">, seed: number, scheme: InitScheme = "auto"): Float64Array {
   const rng = createRng(seed);
-  const acts = hiddenActivations(spec);
+  const layout = problem.layout;
+  const spec = problem.structure.mlp;
+  const acts = spec ? hiddenActivations(spec) : [];
   const theta = new Float64Array(layout.size);
-  const nLayers = spec.model.layers.length - 1;
+  const nLayers = spec ? spec.model.layers.length - 1 : 0;
   for (const b of layout.blocks) {
-    if (b.kind !== "weight") continue;
-    const [fanOut, fanIn] = b.shape as [number, number];
+    if (b.kind !== "weight") {
+      if (!spec && /(^|[._])(weight|scale|gamma)$/i.test(b.name)) theta.fill(1, b.offset, b.offset + b.size);
+      continue;
+    }
+    const receptive = b.shape.slice(2).reduce((a, d) => a * d, 1);
+    const fanOut = b.shape[0]! * receptive, fanIn = (b.shape[1] ?? 1) * receptive;
     // The output layer is followed by the loss, not a hidden activation; scale it as linear.
-    const act: ActivationName = b.layer < nLayers ? acts[b.layer - 1]! : spec.model.outputActivation;
-    const s = scheme === "auto" ? autoScheme(act) : scheme;
+    const act: ActivationName | null = spec ? (b.layer < nLayers ? acts[b.layer - 1]! : spec.model.outputActivation) : null;
+    const s = scheme === "auto" ? (act ? autoScheme(act) : "he") : scheme;
     const std = initStd(s, fanIn, fanOut);
     for (let k = 0; k < b.size; k++) theta[b.offset + k] = std * rng.normal();
   }

@@ -6,10 +6,10 @@ import { dirname, resolve } from "node:path";
 import { readFileBytes } from "../../io/read-file.js";
 import { UserError } from "../../util/errors.js";
 import { findExample, EXAMPLES } from "../examples.js";
-import { parseModelSpec, type ModelSpec } from "../spec.js";
+import { parseProblemSpec, type ProblemSpec } from "../spec.js";
 
 export interface ModelSource {
-  spec: ModelSpec;
+  spec: ProblemSpec;
   /** Folder that relative data paths are resolved against. */
   specDir: string;
   /** What the user named: a path or "example:<name>". */
@@ -23,7 +23,7 @@ export function loadModelSource(arg: string, cwd: string = process.cwd()): Model
   if (name === "") throw new UserError("no model spec given (a JSON file or a built-in example name)");
   const example = findExample(name.replace(/^example:/, ""));
   if (example && !name.endsWith(".json")) {
-    const src: ModelSource = { spec: parseModelSpec(example.spec, `example ${example.name}`), specDir: cwd, source: `example:${example.name}` };
+    const src: ModelSource = { spec: parseProblemSpec(example.spec, `example ${example.name}`), specDir: cwd, source: `example:${example.name}` };
     if (example.params) src.exampleParams = example.params;
     return src;
   }
@@ -43,5 +43,5 @@ export function loadModelSource(arg: string, cwd: string = process.cwd()): Model
   } catch (e) {
     throw new UserError(`model spec ${name} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { spec: parseModelSpec(raw, `spec ${name}`), specDir: dirname(path), source: name };
+  return { spec: parseProblemSpec(raw, `spec ${name}`), specDir: dirname(path), source: name };
 }

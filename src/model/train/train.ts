@@ -1,5 +1,5 @@
 /**
- * Mini-batch training of an MLP on flat θ: gradients from the autodiff graph on any Executor
+ * Mini-batch training of a loss problem (an MLP spec or an imported ONNX model) on flat θ: gradients from the autodiff graph on any Executor
  * (onnxruntime in the CLI), the update in float64 JS. Every random choice (init, per-epoch shuffle)
  * comes from the seed, and the executor is deterministic, so a seed reproduces θ bit for bit.
  */
@@ -7,12 +7,11 @@ import type { Executor } from "../../exec/executor.js";
 import { tensor, type Tensor } from "../../ir/tensor.js";
 import { UserError } from "../../util/errors.js";
 import { createRng } from "../../util/random.js";
-import { checkDataFitsModel } from "../data.js";
 import type { Dataset } from "../datasets/dataset.js";
-import { mlpLayout, type ParamLayout } from "../layout.js";
+import type { ParamLayout } from "../layout.js";
 import { prepareTargets } from "../losses.js";
-import type { ModelSpec } from "../spec.js";
-import { batchGradGraph, fullDataGraph, type FloatType, type LossGraph } from "./batch-graph.js";
+import type { LossProblem } from "../problem/loss-problem.js";
+import { batchGradGraph, lossGraph, type FloatType, type ProblemGraph as LossGraph } from "../problem/loss-graph.js";
 import { initParams, type InitScheme } from "./init.js";
 import { createOptimizer, type OptimizerConfig } from "./optimizers.js";
 
@@ -98,21 +97,24 @@ async function metrics(ex: Executor, lg: LossGraph, theta: Float64Array): Promis
   return out;
 }
 
+/**
+ * Trains on `problem`'s data (its training part); `test`, when given, is evaluated after every epoch.
+ * Starts from opts.initialTheta, else the model's own weights (ONNX), else a seeded initialisation.
+ */
 export async function trainModel(
-  spec: ModelSpec,
-  data: { train: Dataset; test: Dataset | null },
+  problem: LossProblem,
+  test: Dataset | null,
   opts: TrainOptions,
   ex: Executor,
   onStep: (info: StepInfo) => void = () => {}
 ): Promise<TrainResult> {
   validateTrainOptions(opts);
-  const { train, test } = data;
-  checkDataFitsModel(spec, train);
-  const layout = mlpLayout(spec);
+  const train = problem.data;
+  const layout = problem.layout;
   const P = layout.size;
   const n = train.n;
   const inputDim = train.inputDim;
-  const targets = prepareTargets(spec, train);
+  const targets = prepareTargets(problem.head, train);
   const k = targets.shape[1]!;
   const batch = opts.batchSize === 0 || opts.batchSize >= n ? n : opts.batchSize;
   const fullBatch = batch === n;
@@ -128,20 +130,21 @@ export async function trainModel(
   if (opts.initialTheta) {
     if (opts.initialTheta.length !== P) throw new UserError(`initial parameters have ${opts.initialTheta.length} values, the model has ${P}`);
     theta = Float64Array.from(opts.initialTheta);
+  } else if (problem.theta0 && opts.init === "auto") {
+    theta = Float64Array.from(problem.theta0);
   } else {
-    theta = initParams(spec, layout, opts.seed, opts.init);
+    theta = initParams(problem, opts.seed, opts.init);
   }
   const initialTheta = Float64Array.from(theta);
 
-  const xT: Tensor = tensor([n, inputDim], train.x);
-  const evalTrain = fullDataGraph(spec, layout, xT, targets, opts.dtype, false);
-  const evalTest = test ? fullDataGraph(spec, layout, tensor([test.n, test.inputDim], test.x), prepareTargets(spec, test), opts.dtype, false) : null;
-  const fullGrad = fullBatch ? fullDataGraph(spec, layout, xT, targets, opts.dtype, true) : null;
+  const evalTrain = lossGraph(problem, { dtype: opts.dtype });
+  const evalTest = test ? lossGraph(problem, { dtype: opts.dtype, data: test }) : null;
+  const fullGrad = fullBatch ? lossGraph(problem, { dtype: opts.dtype, withGrad: true }) : null;
   const gradGraphs = new Map<number, LossGraph>();
   const gradFor = (b: number): LossGraph => {
     let lg = gradGraphs.get(b);
     if (!lg) {
-      lg = batchGradGraph(spec, layout, b, k, opts.dtype);
+      lg = batchGradGraph(problem, b, k, opts.dtype);
       gradGraphs.set(b, lg);
     }
     return lg;
@@ -178,7 +181,7 @@ export async function trainModel(
         lg = gradFor(b);
         res = await ex.run(lg.graph, {
           theta: thetaT,
-          x: tensor([b, inputDim], b === batch ? xBuf : xBuf.slice(0, b * inputDim)),
+          x: tensor([b, ...problem.sampleShape], b === batch ? xBuf : xBuf.slice(0, b * inputDim)),
           t: tensor([b, k], b === batch ? tBuf : tBuf.slice(0, b * k))
         });
       }

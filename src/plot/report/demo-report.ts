@@ -18,12 +18,13 @@ import { mlpLayout } from "../../model/layout.js";
 import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
 import { parseModelSpec } from "../../model/spec.js";
+import { mlpProblem } from "../../model/problem/from-mlp.js";
 import { VERSION } from "../../version.js";
 import { curvaturePlot } from "../curvature-plot.js";
 import { hessianPlots } from "../hessian-plots.js";
 import { jensenPlot } from "../jensen-plot.js";
 import { escapeXml } from "../svg.js";
-import { lineBarrier, lineProfile, pcaSurface, trainRun, type ModelProblem, type TrainSettings } from "../../landscape/pipeline.js";
+import { lineBarrier, lineProfile, pcaSurface, trainRun, type TrainSettings } from "../../landscape/pipeline.js";
 import { lineProfilePlot, pcaSurfacePlots } from "./pipeline-plots.js";
 
 export interface DemoOptions {
@@ -83,7 +84,7 @@ async function seedCertificateSection(ex: Executor): Promise<Section> {
   const spec = parseModelSpec(SEED_RELU.spec, "seed example");
   const dataset = resolveData(spec);
   const theta1 = Float64Array.from(SEED_RELU.params!["theta1"]!);
-  const r = await analyzeNetworkConvexity(spec, dataset, { seed: 0, budgetSeconds: 5, params: theta1, specInput: SEED_RELU.spec, profileSamples: 201, executor: ex });
+  const r = await analyzeNetworkConvexity(mlpProblem(spec, dataset, "seed example"), { seed: 0, budgetSeconds: 5, params: theta1, specInput: SEED_RELU.spec, profileSamples: 201, executor: ex });
   const c = r.certificate;
   if (!c || !r.profile) {
     return { title: "The answer's counterexample, verified exactly", body: `<p class="missing">The search did not return a certificate (verdict ${e(r.verdict)}): ${e(r.explanation)}</p>` };
@@ -109,7 +110,7 @@ async function trainedNetworkSections(ex: Executor, seed: number): Promise<Secti
   const raw = { model: { type: "mlp", layers: [2, 8, 8, 2], activation: "relu" }, loss: "cross_entropy", data: { name: "moons", n: 200, noise: 0.1 } };
   const spec = parseModelSpec(raw, "demo network");
   const dataset = resolveData(spec);
-  const p: ModelProblem = { spec, dataset, layout: mlpLayout(spec) };
+  const p = mlpProblem(spec, dataset, "demo network");
   const train: TrainSettings = { optimizer: "adam", lr: 0.02, momentum: 0, epochs: 300, batchSize: 0, seed };
   const runA = await trainRun(p, train, ex);
   const runB = await trainRun(p, { ...train, seed: seed + 1 }, ex);
@@ -119,7 +120,7 @@ async function trainedNetworkSections(ex: Executor, seed: number): Promise<Secti
   const curve = lineProfilePlot(line, spec.loss);
   const { peak, ends } = lineBarrier(line);
   const fa = runA.history[runA.history.length - 1]!, fb = runB.history[runB.history.length - 1]!;
-  const hess = await analyzeHessian({ spec, dataset, theta: runA.theta, executor: ex, exact: true, top: 3, bottom: 3, density: { runs: 4, steps: 60 }, seed });
+  const hess = await analyzeHessian({ problem: p, theta: runA.theta, executor: ex, exact: true, top: 3, bottom: 3, density: { runs: 4, steps: 60 }, seed });
   const hp = Object.fromEntries(hessianPlots(hess).map((pl) => [pl.name, pl.svg]));
   const negatives = hess.eigenvalues ? Array.from(hess.eigenvalues).filter((v) => v < -1e-10 * Math.abs(hess.top?.[0]?.value ?? 1)).length : 0;
   const acc = (v: number | undefined): string => (v === undefined ? "" : `, accuracy ${(100 * v).toFixed(1)}%`);

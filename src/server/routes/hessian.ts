@@ -6,14 +6,15 @@
 import type { Executor } from "../../exec/executor.js";
 import { analyzeHessian } from "../../hessian/analyze.js";
 import { hessianPlots } from "../../plot/hessian-plots.js";
-import { lineProfile, type ModelProblem } from "../../landscape/pipeline.js";
+import { lineProfile } from "../../landscape/pipeline.js";
 import { CAPS, type HessianRequest } from "../api-schemas.js";
 import { finiteArray } from "../http-util.js";
 import { checkTheta } from "../model-input.js";
+import type { ModelInput } from "../model-input.js";
 import { throwIfAborted, type EventStream } from "../ndjson-stream.js";
 import { prepareModelJob, trainWithEvents } from "./landscape.js";
 
-export function prepareHessian(req: HessianRequest): ModelProblem {
+export function prepareHessian(req: HessianRequest): ModelInput {
   const p = prepareModelJob(req.spec, req.train, req.theta ? 0 : 1);
   checkTheta(req.theta, p.layout, "theta");
   return p;
@@ -24,7 +25,7 @@ function instrumented(ex: Executor, onRun: () => void): Executor {
   return { name: ex.name, run: (g, f, o) => (onRun(), ex.run(g, f, o)), dispose: () => ex.dispose() };
 }
 
-export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
+export async function hessianJob(req: HessianRequest, p: ModelInput, ex: Executor, stream: EventStream): Promise<void> {
   const theta = req.theta ? Float64Array.from(req.theta) : (await trainWithEvents(p, req.train, "A", ex, stream)).theta;
   const n = p.layout.size;
   const exact = n <= CAPS.exactHessianParameters;
@@ -41,7 +42,7 @@ export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Execu
     }
   });
   const report = await analyzeHessian({
-    spec: p.spec, dataset: p.dataset, theta, executor: counted, exact, top: k, bottom: k, seed: req.train.seed,
+    problem: p.problem, theta, executor: counted, exact, top: k, bottom: k, seed: req.train.seed,
     density: { runs: 4, steps: Math.min(60, n) }
   });
   const plots = Object.fromEntries(hessianPlots(report).map((pl) => [pl.name, pl.svg]));
@@ -66,7 +67,7 @@ export async function hessianJob(req: HessianRequest, p: ModelProblem, ex: Execu
     const lambda = e.pair.value;
     const r = Math.min(rangeFor(lambda), 4 * steep);
     const b = theta.map((v, i) => v + e.pair!.vector[i]!);
-    const line = await lineProfile(p, theta, b, req.linePoints, ex, { check: () => throwIfAborted(stream.signal) }, [-r, r]);
+    const line = await lineProfile(p.problem, theta, b, req.linePoints, ex, { check: () => throwIfAborted(stream.signal) }, [-r, r]);
     stream.send({ type: "direction", label: e.label, eigenvalue: lambda, alpha: finiteArray(line.t), loss: finiteArray(line.values.loss!) });
   }
 }

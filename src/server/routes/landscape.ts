@@ -6,34 +6,35 @@
 import type { Executor } from "../../exec/executor.js";
 import type { TrainResult } from "../../model/train/train.js";
 import {
-  lineBarrier, lineProfile, pcaSurface, totalSteps, trainRun, type ModelProblem, type PipelineHooks, type TrainSettings
+  lineBarrier, lineProfile, pcaSurface, totalSteps, trainRun, type PipelineHooks, type TrainSettings
 } from "../../landscape/pipeline.js";
 import { lineProfilePlot, pcaSurfacePlots } from "../../plot/report/pipeline-plots.js";
 import { CAPS, type LandscapeRequest, type TrainConfig } from "../api-schemas.js";
 import { ApiError, finiteArray, finiteOrNull } from "../http-util.js";
 import { modelInput } from "../model-input.js";
+import type { ModelInput } from "../model-input.js";
 import { throwIfAborted, yieldToEventLoop, type EventStream } from "../ndjson-stream.js";
 
 const arr = (a: Float64Array | undefined): (number | null)[] | undefined => (a ? finiteArray(a) : undefined);
 
 /** Validate the model and the amount of training before the stream starts, so a cap is a plain 400. */
-export function prepareModelJob(specRaw: unknown, train: TrainConfig, runs: number): ModelProblem {
+export function prepareModelJob(specRaw: unknown, train: TrainConfig, runs: number): ModelInput {
   const p = modelInput(specRaw);
-  const steps = totalSteps(p, train) * runs;
+  const steps = totalSteps(p.problem, train) * runs;
   if (steps > CAPS.trainSteps) {
     throw new ApiError(400, `training would take ${steps} optimiser steps; at most ${CAPS.trainSteps} per request (fewer epochs, or a larger batch size)`);
   }
   return p;
 }
 
-export async function trainWithEvents(p: ModelProblem, cfg: TrainSettings, run: string, ex: Executor, stream: EventStream): Promise<TrainResult> {
+export async function trainWithEvents(p: ModelInput, cfg: TrainSettings, run: string, ex: Executor, stream: EventStream): Promise<TrainResult> {
   let last = 0;
   const losses: number[] = [];
   const steps: number[] = [];
   const flush = (): void => {
     if (steps.length) stream.send({ type: "train-step", run, steps: steps.splice(0), losses: losses.splice(0) });
   };
-  const result = await trainRun(p, cfg, ex, {
+  const result = await trainRun(p.problem, cfg, ex, {
     check: () => throwIfAborted(stream.signal),
     onStep: (info) => {
       steps.push(info.step);
@@ -64,14 +65,14 @@ function pointHooks(stream: EventStream, phase: string): PipelineHooks {
   };
 }
 
-export async function landscapeJob(req: LandscapeRequest, p: ModelProblem, ex: Executor, stream: EventStream): Promise<void> {
+export async function landscapeJob(req: LandscapeRequest, p: ModelInput, ex: Executor, stream: EventStream): Promise<void> {
   const runA = await trainWithEvents(p, req.train, "A", ex, stream);
   await yieldToEventLoop();
   const runB = await trainWithEvents(p, { ...req.train, seed: req.seedB }, "B", ex, stream);
   await yieldToEventLoop();
 
   stream.send({ type: "progress", phase: "surface", done: 0, total: req.gridSide ** 2 });
-  const surface = await pcaSurface(p, runA, req.gridSide, ex, pointHooks(stream, "surface"));
+  const surface = await pcaSurface(p.problem, runA, req.gridSide, ex, pointHooks(stream, "surface"));
   const plots = pcaSurfacePlots(surface, p.spec.loss);
   stream.send({
     type: "surface", x: arr(surface.x), y: arr(surface.y), loss: arr(surface.values.loss), accuracy: arr(surface.values.accuracy),
@@ -79,7 +80,7 @@ export async function landscapeJob(req: LandscapeRequest, p: ModelProblem, ex: E
   });
 
   stream.send({ type: "progress", phase: "interpolation", done: 0, total: req.linePoints });
-  const line = await lineProfile(p, runA.theta, runB.theta, req.linePoints, ex, pointHooks(stream, "interpolation"));
+  const line = await lineProfile(p.problem, runA.theta, runB.theta, req.linePoints, ex, pointHooks(stream, "interpolation"));
   const { barrier } = lineBarrier(line);
   stream.send({
     type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: lineProfilePlot(line, p.spec.loss),

@@ -11,17 +11,17 @@ import { finiteOrNull } from "../http-util.js";
 import { checkTheta, modelInput } from "../model-input.js";
 
 export async function segmentRoute(req: SegmentRequest): Promise<Record<string, unknown>> {
-  const { spec, dataset, layout } = modelInput(req.spec);
+  const { problem, layout } = modelInput(req.spec);
   const a = checkTheta(req.thetaA, layout, "thetaA")!;
   const b = checkTheta(req.thetaB, layout, "thetaB")!;
-  const { s, loss } = await lossAlongSegment(spec, dataset, a, b, req.samples);
+  const { s, loss } = await lossAlongSegment(problem, a, b, req.samples);
   return { s, loss: loss.map(finiteOrNull), parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
 }
 
 export async function convexityRoute(req: ConvexityRequest): Promise<Record<string, unknown>> {
-  const { spec, dataset, layout } = modelInput(req.spec);
+  const { problem, layout } = modelInput(req.spec);
   const params = checkTheta(req.params, layout, "params");
-  const r = await analyzeNetworkConvexity(spec, dataset, {
+  const r = await analyzeNetworkConvexity(problem, {
     seed: req.seed, budgetSeconds: req.budgetSeconds, specInput: req.spec, blocks: req.blocks, profileSamples: 201,
     ...(params ? { params } : {})
   });
