@@ -106,9 +106,10 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
     }
     return out;
   };
-  // Build once on a single sample: import errors surface now, and the output width is known.
+  // Build once (on one sample, or the fixed batch): import errors surface now, and the output width is known.
   const probe = new GraphBuilder("float64");
-  const out = forward(probe, probe.input("theta", [layout.size]), probe.input("x", [1, ...sampleShape]));
+  const probeBatch = typeof model.inputShape[0] === "number" ? model.inputShape[0] : 1;
+  const out = forward(probe, probe.input("theta", [layout.size]), probe.input("x", [probeBatch, ...sampleShape]));
   const head: LossHead = { loss: o.loss, l2: o.l2, outputs: out.shape[1]! };
   const make = (d: Dataset): LossProblem => ({
     source: o.source,
