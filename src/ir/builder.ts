@@ -228,6 +228,14 @@ export class GraphBuilder {
     return this.op("Slice", [x], attrs);
   }
   expand(x: Value, shape: readonly number[]): Value { return this.op("Expand", [x], { shape: [...shape] }); }
+  /** ONNX Conv over [N, C, spatial...]; attribute names as in ONNX (`pads` = [begins..., ends...]). */
+  conv(x: Value, w: Value, b?: Value, attrs: ConvAttrs = {}): Value {
+    return this.op("Conv", b ? [x, w, b] : [x, w], convAttrs(attrs));
+  }
+  /** ONNX ConvTranspose; W is [C, M/group, kernel...]. */
+  convTranspose(x: Value, w: Value, b?: Value, attrs: ConvAttrs & { output_padding?: readonly number[]; output_shape?: readonly number[] } = {}): Value {
+    return this.op("ConvTranspose", b ? [x, w, b] : [x, w], convAttrs(attrs));
+  }
   squeeze(x: Value, axes?: readonly number[]): Value { return this.op("Squeeze", [x], axes ? { axes: [...axes] } : {}); }
   unsqueeze(x: Value, axes: readonly number[]): Value { return this.op("Unsqueeze", [x], { axes: [...axes] }); }
   /** Clip to [min, max]; an omitted bound does not clip. */
@@ -335,6 +343,24 @@ function poolAttrs(o: PoolOptions): Attrs {
   const a: Record<string, Attrs[string]> = { kernel_shape: [...o.kernelShape], auto_pad: o.autoPad ?? "NOTSET", ceil_mode: o.ceilMode ? 1 : 0 };
   if (o.strides) a["strides"] = [...o.strides];
   if (o.pads) a["pads"] = [...o.pads];
+  return a;
+}
+
+/** Conv / ConvTranspose attributes under their ONNX names; absent ones take ONNX's defaults. */
+export interface ConvAttrs {
+  kernel_shape?: readonly number[];
+  strides?: readonly number[];
+  pads?: readonly number[];
+  dilations?: readonly number[];
+  group?: number;
+  auto_pad?: "NOTSET" | "SAME_UPPER" | "SAME_LOWER" | "VALID";
+}
+
+function convAttrs(o: ConvAttrs & { output_padding?: readonly number[]; output_shape?: readonly number[] }): Attrs {
+  const a: Record<string, Attrs[string]> = {};
+  for (const [k, v] of Object.entries(o) as [string, readonly number[] | number | string | undefined][]) {
+    if (v !== undefined) a[k] = typeof v === "object" ? [...v] : v;
+  }
   return a;
 }
 

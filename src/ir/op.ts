@@ -28,8 +28,8 @@ export interface OnnxLowering {
    */
   readonly decompose?: {
     readonly dtypes: readonly DType[];
-    /** Extra condition on the attributes (default: always, for the listed dtypes). */
-    when?(attrs: Attrs): boolean;
+    /** Extra condition on the attributes and the node's dtype (default: always, for the listed dtypes). */
+    when?(attrs: Attrs, dtype: DType): boolean;
     rewrite(g: GraphBuilder, inputs: readonly Value[], attrs: Attrs): Value;
   };
 }

@@ -28,7 +28,7 @@ export function decomposeForOnnx(graph: Graph): Graph {
     cur = rewriteGraph(cur, (g, n, ins) => {
       if (n.op === "Input" || n.op === "Constant") return undefined;
       const d = getOp(n.op).onnx?.decompose;
-      if (!d || !d.dtypes.includes(n.dtype) || (d.when && !d.when(n.attrs))) return undefined;
+      if (!d || !d.dtypes.includes(n.dtype) || (d.when && !d.when(n.attrs, n.dtype))) return undefined;
       changed = true;
       return d.rewrite(g, ins, n.attrs);
     });

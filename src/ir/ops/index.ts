@@ -47,6 +47,8 @@ import { Sub } from "./sub.js";
 import { Tanh } from "./tanh.js";
 import { Transpose } from "./transpose.js";
 import { Where } from "./where.js";
+import { Conv } from "./conv.js";
+import { ConvTranspose } from "./conv-transpose.js";
 import { AveragePool } from "./average-pool.js";
 import { GlobalAveragePool } from "./global-average-pool.js";
 import { MaxPool } from "./max-pool.js";
@@ -56,6 +58,7 @@ export const ALL_OPS: readonly OpDef[] = [
   Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
   LeakyRelu, Less, Log, LogSoftmax, MatMul, Max, Min, Mul, Neg, Pow, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where,
+  Conv, ConvTranspose,
   BatchNormalization, Clip, Dropout, LayerNormalization, Squeeze, Unsqueeze,
   AveragePool, GlobalAveragePool, MaxPool, Pad
 ];
