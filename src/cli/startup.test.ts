@@ -55,8 +55,14 @@ function packagesIn(urls: readonly string[]): string[] {
 }
 
 describe("CLI startup", () => {
-  it("--version and --help load commander and the command files, nothing else", () => {
-    for (const args of [["--version"], ["--help"], ["curvature", "--help"], ["train", "--help"]]) {
+  it("--version loads no package and no command", () => {
+    const urls = modulesLoadedBy("--version");
+    expect(packagesIn(urls)).toEqual([]);
+    expect(urls.filter((u) => u.includes("/dist/cli/"))).toEqual([]);
+  });
+
+  it("--help loads commander and the command files, nothing else", () => {
+    for (const args of [["--help"], ["curvature", "--help"], ["train", "--help"], ["hessian", "--help"]]) {
       const urls = modulesLoadedBy(...args);
       expect(packagesIn(urls), args.join(" ")).toEqual(["commander"]);
       const heavy = urls.filter((u) => /\/dist\/(ir|exec|autodiff|onnx|num|hessian|plot|server|problem|model\/(?!train\/optimizers))/.test(u));
