@@ -362,6 +362,23 @@ function dot(a: Float64Array, aoff: number, b: Float64Array, boff: number, P: nu
   return s0 + s1 + (s2 + s3);
 }
 
+/** y[yoff + j·ystride] += Σ_p a[aoff + j·astride + p] · b[boff + p] for j < 4: one load of b per four multiply-adds. */
+function dot4(y: Float64Array, yoff: number, ystride: number, a: Float64Array, aoff: number, astride: number, b: Float64Array, boff: number, P: number): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const a1 = aoff + astride, a2 = a1 + astride, a3 = a2 + astride;
+  for (let p = 0; p < P; p++) {
+    const bv = b[boff + p]!;
+    s0 += a[aoff + p]! * bv;
+    s1 += a[a1 + p]! * bv;
+    s2 += a[a2 + p]! * bv;
+    s3 += a[a3 + p]! * bv;
+  }
+  y[yoff]! += s0;
+  y[yoff + ystride]! += s1;
+  y[yoff + 2 * ystride]! += s2;
+  y[yoff + 3 * ystride]! += s3;
+}
+
 /** Column blocks of about this many entries stay in cache. */
 const FLOAT_BLOCK = 1 << 16;
 
@@ -397,7 +414,12 @@ export function convFloat(x: Tensor, w: Tensor, b: Tensor | undefined, geo: Conv
               }
             }
           }
-          for (let m = 0; m < Mg; m++) {
+          let m = 0;
+          for (; m + 4 <= Mg; m += 4) {
+            const aoff = ((g * Mg + m) * Cg + c0) * K, yoff = (n * M + g * Mg + m) * O;
+            for (let o = 0; o < O; o++) dot4(y, yoff + o, O, wd, aoff, Cg * K, colsT, o * P, P);
+          }
+          for (; m < Mg; m++) {
             const aoff = ((g * Mg + m) * Cg + c0) * K, yoff = (n * M + g * Mg + m) * O;
             for (let o = 0; o < O; o++) y[yoff + o]! += dot(wd, aoff, colsT, o * P, P);
           }

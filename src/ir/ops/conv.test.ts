@@ -261,7 +261,7 @@ describe("Conv float64 kernel", () => {
 
   it("matches the direct loops when the kernel is large and the output small (the dot-product path)", () => {
     for (const c of [
-      { n: 2, cg: 5, mg: 2, group: 1, h: 9, w: 9, kh: 7, kw: 7, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], autoPad: "NOTSET", bias: true },
+      { n: 2, cg: 5, mg: 5, group: 1, h: 9, w: 9, kh: 7, kw: 7, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], autoPad: "NOTSET", bias: true },
       { n: 1, cg: 3, mg: 2, group: 2, h: 12, w: 10, kh: 5, kw: 4, strides: [2, 3], dilations: [2, 1], pads: [1, 0, 2, 1], autoPad: "NOTSET", bias: false }
     ] satisfies Conv2dCase[]) {
       const feeds = feedsFor(convShapes(c, false), c.bias, 4);
