@@ -311,11 +311,12 @@ describe("ConvTranspose float64 kernel", () => {
     );
   });
 
-  it("refuses an output_shape that would need negative padding", () => {
+  it("refuses an output_shape that would need negative padding, and output_padding out of range", () => {
     const g = new GraphBuilder();
     const x = g.input("x", [1, 1, 3]);
     const w = g.input("w", [1, 1, 2]);
     expect(() => g.convTranspose(x, w, undefined, { output_shape: [9] })).toThrow(/negative padding/);
+    expect(() => g.convTranspose(x, w, undefined, { strides: [2], output_padding: [2] })).toThrow(/less than max\(stride, dilation\)/);
   });
 });
 
@@ -636,11 +637,11 @@ describe("onnxruntime agrees with the reference", () => {
   });
 });
 
-describe("ConvTranspose against onnxruntime's own kernel", () => {
-  /** A one-node model handed to onnxruntime unchanged (float32), bypassing losscape's lowering. */
-  async function ortConvTranspose(x: Tensor, w: Tensor, attrs: Record<string, readonly number[] | number>): Promise<Float32Array> {
+describe("against onnxruntime's own kernels, bypassing losscape's lowering", () => {
+  /** A one-node model handed to onnxruntime unchanged (float32). */
+  async function ortNode(op: string, x: Tensor, w: Tensor, attrs: Record<string, readonly number[] | number | string>): Promise<Float32Array> {
     const model = makeModel(makeGraph({
-      nodes: [makeNode("ConvTranspose", ["x", "w"], ["y"], attrs)],
+      nodes: [makeNode(op, ["x", "w"], ["y"], attrs)],
       inputs: [makeValueInfo("x", "float32", x.shape), makeValueInfo("w", "float32", w.shape)],
       outputs: [makeValueInfo("y", "float32")]
     }));
@@ -653,6 +654,25 @@ describe("ConvTranspose against onnxruntime's own kernel", () => {
     }
   }
 
+  it("reads auto_pad SAME_UPPER / SAME_LOWER and output_shape as losscape does (Conv and ConvTranspose)", async () => {
+    const x = tensor([1, 2, 5, 6], randomData(60, 1)), w = tensor([2, 2, 2, 3], randomData(24, 2));
+    const cases: [string, Record<string, readonly number[] | number | string>][] = [
+      ["Conv", { auto_pad: "SAME_UPPER", strides: [2, 1] }],
+      // onnxruntime refuses dilations with SAME_* ("Dilation not supported"); losscape's export spells the pads out
+      ["Conv", { auto_pad: "SAME_LOWER", strides: [1, 2] }],
+      ["ConvTranspose", { auto_pad: "SAME_UPPER", strides: [2, 2] }],
+      ["ConvTranspose", { auto_pad: "SAME_LOWER", strides: [2, 3] }],
+      ["ConvTranspose", { output_shape: [9, 12], strides: [2, 2] }],
+      ["ConvTranspose", { output_shape: [10, 13], strides: [2, 2], output_padding: [1, 1] }]
+    ];
+    for (const [op, attrs] of cases) {
+      const g = new GraphBuilder();
+      const graph = g.build({ y: g.op(op, [g.input("x", x.shape), g.input("w", w.shape)], attrs) });
+      const ref = evaluate(graph, { x, w }).y!;
+      expect(relErr(await ortNode(op, x, w, attrs), ref.data), `${op} ${JSON.stringify(attrs)}`).toBeLessThan(1e-4);
+    }
+  });
+
   it("agrees on explicit pads, strides, dilations, groups and output_padding", async () => {
     await fc.assert(
       fc.asyncProperty(convTCase, fc.integer({ min: 1, max: 1e6 }), async (c0, seed) => {
@@ -660,7 +680,7 @@ describe("ConvTranspose against onnxruntime's own kernel", () => {
         const feeds = feedsFor(convTShapes(c), false, seed);
         const attrs = { strides: [...c.strides], dilations: [...c.dilations], group: c.group, output_padding: [...c.outputPadding], pads: [...c.pads] };
         fc.pre(oracleTransposeGeometry(c).out.every((o) => o >= 1));
-        const got = await ortConvTranspose(feeds["x"]!, feeds["w"]!, attrs);
+        const got = await ortNode("ConvTranspose", feeds["x"]!, feeds["w"]!, attrs);
         const want = naiveConvTranspose2d(c, feeds["x"]!.data, feeds["w"]!.data, undefined);
         expect(relErr(got, want.data)).toBeLessThan(1e-4);
         const ref = evaluate(convTGraph({ ...c, bias: false }), feeds).y!;
