@@ -32,7 +32,8 @@ const certificateSchema = z
     losses: z.object({ a: finite, b: finite, mid: finite }).strict(),
     gap: finite,
     exact: z.object({ a: z.string(), b: z.string(), mid: z.string(), gap: z.string() }).strict().optional(),
-    gapEnclosure: z.tuple([finite, finite]).optional(),
+    /** [lower, upper]; an upper bound the intervals could not keep finite (exp overflow far out) is null: only the lower bound proves anything. */
+    gapEnclosure: z.tuple([finite, finite.nullable()]).optional(),
     verifiedBy: z.enum(["exact rationals", "intervals"]),
     strategy: z.string().optional(),
     explanation: z.string().optional()
@@ -95,7 +96,7 @@ export function makeCertificate(opts: {
       ? { a: Number(ver.losses.a.lo), b: Number(ver.losses.b.lo), mid: Number(ver.losses.mid.lo) }
       : { a: v.losses.a, b: v.losses.b, mid: v.losses.mid },
     gap: ver.exact ? ver.gap.lo : v.gap,
-    ...(ver.exact ? { exact: ver.exact } : { gapEnclosure: [ver.gap.lo, ver.gap.hi] as [number, number] }),
+    ...(ver.exact ? { exact: ver.exact } : { gapEnclosure: [ver.gap.lo, Number.isFinite(ver.gap.hi) ? ver.gap.hi : null] as [number, number | null] }),
     verifiedBy: ver.method,
     strategy: v.candidate.strategy,
     explanation: opts.explanation

@@ -315,7 +315,7 @@ function explainViolation(found: FoundViolation, block?: string): string {
   const point = t === 0.5 ? "the midpoint (θa + θb)/2" : `the point ${t}·θa + ${1 - t}·θb`;
   const check = ex
     ? `checked exactly in rational arithmetic: gap = ${show(ex.gap, found.gap)}${ex.gap.length > 24 ? " (the exact fraction is in the certificate)" : ""}`
-    : `checked with outward-rounded interval arithmetic: the gap lies in [${ver.gap.lo.toPrecision(6)}, ${ver.gap.hi.toPrecision(6)}], so it is > 0`;
+    : `checked with outward-rounded interval arithmetic: the gap lies in [${ver.gap.lo.toPrecision(6)}, ${Number.isFinite(ver.gap.hi) ? ver.gap.hi.toPrecision(6) : "∞"}], so it is > 0`;
   return (
     `Found by ${c.strategy}${block ? ` within ${block} (other parameters fixed)` : ""}: ${c.description}. ` +
     `L(θa) = ${la}, L(θb) = ${lb}, and at ${point} L = ${lm} > ${chord}, so the loss is not convex (${check}).`

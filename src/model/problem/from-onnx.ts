@@ -14,7 +14,7 @@ import type { BufferInfo, ParamBlock, ParamLayout } from "../layout.js";
 import type { LossHead } from "../losses.js";
 import type { LossName } from "../spec.js";
 import { datasetHash } from "./from-mlp.js";
-import type { LossProblem } from "./loss-problem.js";
+import type { FirstLinearLayer, LossProblem } from "./loss-problem.js";
 
 /** Blocks of one layer share the name before the last dot, as PyTorch names them ("conv1.weight", "conv1.bias"). */
 function layerKey(name: string): string {
@@ -96,15 +96,26 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
   const layout = onnxLayout(model);
   const sampleShape = sampleShapeFor(model, data);
   const buffers = new Map(model.initializers.filter((i) => i.role === "buffer").map((i) => [i.name, i]));
-  const forward = (g: GraphBuilder, theta: Value, x: Value): Value => {
+  const networkTensors = (g: GraphBuilder, theta: Value): Map<string, Value> => {
     const values = new Map<string, Value>();
     for (const b of layout.blocks) values.set(b.name, g.reshape(g.slice(theta, [b.offset], [b.offset + b.size], [0]), b.shape));
     for (const [name, init] of buffers) values.set(name, g.constant(tensor(init.shape, init.data, g.floatType)));
-    const out = model.build(g, x, values);
-    if (out.shape.length !== 2 || out.shape[0] !== x.shape[0]) {
-      throw new UserError(`${model.path}: output "${model.outputName}" has shape [${out.shape.join(", ")}]; a loss needs one row of outputs per sample, [${x.shape[0]}, k]`);
+    return values;
+  };
+  const checkOutput = (out: Value, batch: number | undefined): Value => {
+    if (out.shape.length !== 2 || out.shape[0] !== batch) {
+      throw new UserError(`${model.path}: output "${model.outputName}" has shape [${out.shape.join(", ")}]; a loss needs one row of outputs per sample, [${batch}, k]`);
     }
     return out;
+  };
+  const forward = (g: GraphBuilder, theta: Value, x: Value): Value => checkOutput(model.build(g, x, networkTensors(g, theta)), x.shape[0]);
+  const split = model.firstLinear;
+  // The importer found the first op linear in θ and the only reader of the data: a surface may precompute it.
+  const firstLinear: FirstLinearLayer | undefined = split && {
+    blocks: split.params,
+    apply: (g, theta, x) => split.buildFirst(g, x, networkTensors(g, theta)),
+    // The importer only splits where the first op keeps the data's batch axis first.
+    rest: (g, theta, z) => checkOutput(split.buildRest(g, z, [z.shape[0]!, ...sampleShape], networkTensors(g, theta)), z.shape[0])
   };
   // Build once (on one sample, or the fixed batch): import errors surface now, and the output width is known.
   const probe = new GraphBuilder("float64");
@@ -113,7 +124,13 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
   const head: LossHead = { loss: o.loss, l2: o.l2, outputs: out.shape[1]! };
   const make = (d: Dataset): LossProblem => ({
     source: o.source,
-    description: { kind: "onnx", spec: { ...(o.spec as object), modelSha256: o.modelHash }, data: { name: d.name, samples: d.n, sha256: datasetHash(d) } },
+    description: {
+      kind: "onnx", spec: { ...(o.spec as object), modelSha256: o.modelHash }, data: { name: d.name, samples: d.n, sha256: datasetHash(d) },
+      file: {
+        path: model.path, format: "onnx", opsetVersion: model.opsetVersion, producer: model.producer,
+        input: { name: model.inputName, shape: model.inputShape }, output: { name: model.outputName, shape: model.outputShape }, opTypes: model.opTypes
+      }
+    },
     head,
     layout,
     sampleShape,
@@ -128,7 +145,7 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
       extension: ".onnx",
       write: (theta) => writeOnnxWithInitializers(o.bytes, { dir: o.dir }, new Map(layout.blocks.map((b) => [b.name, theta.subarray(b.offset, b.offset + b.size)])))
     },
-    structure: {}
+    structure: firstLinear ? { firstLinear } : {}
   });
   return make(data);
 }

@@ -17,6 +17,18 @@ export interface ProblemDescription {
   spec: unknown;
   /** The data's name, size and content hash. */
   data: { name: string; samples: number; sha256: string };
+  /** What the model file says of itself (ONNX: opset, producer, input and output, op types). */
+  file?: ModelFileInfo;
+}
+
+export interface ModelFileInfo {
+  path: string;
+  format: "onnx";
+  opsetVersion: number;
+  producer: string;
+  input: { name: string; shape: (number | string)[] };
+  output: { name: string; shape: (number | string)[] };
+  opTypes: string[];
 }
 
 export interface LossProblem {
