@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { checkDataFitsModel } from "../data.js";
 import type { Dataset } from "../datasets/dataset.js";
 import { mlpLayout } from "../layout.js";
-import { mlpHead } from "../losses.js";
+import { mlpHead, prepareTargets } from "../losses.js";
 import { layerParams, mlpForward } from "../mlp-forward.js";
 import type { ModelSpec } from "../spec.js";
 import type { LossProblem } from "./loss-problem.js";
@@ -20,11 +20,14 @@ export function datasetHash(ds: Dataset): string {
 
 export function mlpProblem(spec: ModelSpec, data: Dataset, source = "spec"): LossProblem {
   checkDataFitsModel(spec, data);
+  const head = mlpHead(spec);
+  // Targets that do not fit the loss are found now, before any analysis writes a file.
+  prepareTargets(head, data);
   const layout = mlpLayout(spec);
   return {
     source,
     description: { kind: "mlp", spec, data: { name: data.name, samples: data.n, sha256: datasetHash(data) } },
-    head: mlpHead(spec),
+    head,
     layout,
     sampleShape: [spec.model.layers[0]!],
     data,
