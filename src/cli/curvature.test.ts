@@ -15,7 +15,7 @@ describe("losscape curvature", () => {
     expect(r.out).toMatch(/verdict: NEITHER/);
     expect(r.out).toMatch(/convex on: +\[-10, 0\]/);
     expect(r.out).toMatch(/concave on: +\[0, 10\]/);
-    expect(r.out).toMatch(/inflections: +0\n/);
+    expect(r.out).toMatch(/inflections: +at 0 \(exactly\)\n/);
   });
 
   it('"-x^2" (a leading minus) is concave', async () => {

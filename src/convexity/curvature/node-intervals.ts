@@ -19,8 +19,8 @@ function truth(yes: boolean, no: boolean): Interval {
   return yes ? { lo: 1, hi: 1 } : no ? { lo: 0, hi: 0 } : { lo: 0, hi: 1 };
 }
 
-/** Scalar kernels for when an op record has no interval kernel. */
-function scalarKernel(node: Node, ins: readonly Interval[], same: boolean): Interval {
+/** Scalar kernels: for ops whose record has no interval kernel, and for the compiled scalar programs. */
+export function scalarKernel(node: Node, ins: readonly Interval[], same: boolean): Interval {
   const [a, b, c] = ins as [Interval, Interval, Interval];
   switch (node.op) {
     case "Identity": case "Expand": case "Reshape": case "Flatten": case "Cast": case "ReduceSum": case "ReduceMean": case "ReduceMax":

@@ -20,6 +20,7 @@ export interface Switch {
 }
 
 const UNARY_SWITCH = new Set(["Relu", "Abs", "LeakyRelu", "Elu", "Sign"]);
+export const UNARY_SWITCHES: ReadonlySet<string> = UNARY_SWITCH;
 const BINARY_SWITCH = new Set(["Max", "Min", "Greater", "Less", "Equal"]);
 
 /** Which nodes depend on input x. */
@@ -55,7 +56,7 @@ export function branchOf(k: number): Branch {
  * The smooth formula of the expression where every switch sits on the given branch (the sign of
  * its switching argument). Outputs "f" only.
  */
-export function specialize(graph: Graph, switches: readonly Switch[], branches: readonly Branch[]): Graph {
+export function specialize(graph: Graph, switches: readonly Switch[], branches: readonly Branch[], argumentOf?: number): Graph {
   const byId = new Map(switches.map((s, j) => [s.id, branches[j]!]));
   const g = new GraphBuilder("float64");
   const v: Value[] = [];
@@ -69,7 +70,11 @@ export function specialize(graph: Graph, switches: readonly Switch[], branches: 
       v.push(b === undefined ? plain(g, n, ins) : branchValue(g, n, ins, b, bool));
     }
   }
-  return g.build({ f: v[graph.outputs[0]!.id]! });
+  if (argumentOf === undefined) return g.build({ f: v[graph.outputs[0]!.id]! });
+  // The switching argument of one switch, with every other switch on its branch.
+  const n = graph.nodes[switches[argumentOf]!.id]!;
+  const k = UNARY_SWITCH.has(n.op) ? v[n.inputs[0]!]! : g.sub(v[n.inputs[0]!]!, v[n.inputs[1]!]!);
+  return g.build({ f: k });
 }
 
 function plain(g: GraphBuilder, n: Node, ins: Value[]): Value {

@@ -1,5 +1,5 @@
 import type { DcpTree } from "../dcp/analyze-dcp.js";
-import type { CurvatureResult, Extremum } from "./analyze-curvature.js";
+import type { CurvatureResult, Extremum, ProvenPoint } from "./analyze-curvature.js";
 import { describeCert } from "./analyze-curvature.js";
 import type { JensenCertificate } from "./jensen-certificate.js";
 
@@ -21,9 +21,34 @@ function treeLines(t: DcpTree, depth: number, out: string[]): void {
   for (const c of t.children) if (c.op !== "Constant") treeLines(c, depth + 1, out);
 }
 
+/** An enclosure with just enough digits that its ends differ (up to 12). */
+export function enclosureText([lo, hi]: readonly [number, number]): string {
+  let p = 6;
+  while (p < 12 && Number(lo.toPrecision(p)) === Number(hi.toPrecision(p))) p++;
+  return `[${Number(lo.toPrecision(p))}, ${Number(hi.toPrecision(p))}]`;
+}
+
+/** "at 0 (exactly)" or "in [a, b]". */
+export function pointText(p: ProvenPoint): string {
+  return p.exact ? `at ${p.x} (exactly)` : `in ${enclosureText(p.enclosure)}`;
+}
+
 function extremumText(e: Extremum): string {
-  if (e.to !== undefined) return `every x in ${iv([e.x, e.to])} (f = ${n(e.f)}, flat)`;
-  return `x = ${n(e.x)} (f = ${n(e.f)}${e.at === "kink" ? ", at a kink" : ""})`;
+  if (e.to !== undefined) return `f = ${n(e.f)} on ${iv([e.x, e.to])} (flat)`;
+  const where = e.enclosure && e.enclosure[0] !== e.enclosure[1] ? ` in ${enclosureText(e.enclosure)}` : "";
+  return `x = ${n(e.x)}${where} (f = ${n(e.f)}${e.at === "kink" ? ", at a kink" : ""})`;
+}
+
+/** An interval, with "(" or ")" where it ends at an open end of the domain. */
+function domainIv(r: CurvatureResult, [a, b]: readonly [number, number]): string {
+  const l = r.openEnds[0] && a === r.domain[0] ? "(" : "[";
+  const h = r.openEnds[1] && b === r.domain[1] ? ")" : "]";
+  return `${l}${n(a)}, ${n(b)}${h}`;
+}
+
+function regionLine(r: CurvatureResult, list: readonly (readonly [number, number])[], nowhere: boolean): string {
+  if (list.length) return list.map((x) => domainIv(r, x)).join(", ");
+  return nowhere ? "nowhere (proven)" : "no interval proven";
 }
 
 function certText(c: JensenCertificate): string[] {
@@ -40,7 +65,7 @@ function certText(c: JensenCertificate): string[] {
 export function renderCurvatureText(r: CurvatureResult): string {
   const out: string[] = [];
   const open = r.openEnds[0] || r.openEnds[1] ? ` (f undefined at ${[r.openEnds[0] ? r.domain[0] : undefined, r.openEnds[1] ? r.domain[1] : undefined].filter((v) => v !== undefined).join(" and ")}: that end is open)` : "";
-  out.push(`${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]${open}`);
+  out.push(`${r.canonical} on ${domainIv(r, r.domain)}${open}`);
   out.push(`verdict: ${r.verdict.toUpperCase()}`);
   out.push(`reason:  ${r.reason}`);
   out.push(`proof:   ${r.proof.method}: ${r.proof.detail}${r.proof.rigorous === false ? " (some switching points located by bisection only)" : ""}`);
@@ -49,10 +74,13 @@ export function renderCurvatureText(r: CurvatureResult): string {
   out.push(`DCP analysis: ${r.dcp.curvature}`);
   treeLines(r.dcp.tree, 0, out);
   if (r.dcp.broken.length) out.push(`  where the rules break: ${r.dcp.broken[0]}`);
+  if (r.dcp.stableForm) out.push(`  on the exact stable form ${r.dcp.stableForm.expr}: ${r.dcp.stableForm.curvature}`);
   out.push("");
-  out.push(`convex on:    ${r.convexIntervals.length ? r.convexIntervals.map(iv).join(", ") : "nowhere (no interval)"}`);
-  out.push(`concave on:   ${r.concaveIntervals.length ? r.concaveIntervals.map(iv).join(", ") : "nowhere (no interval)"}`);
-  out.push(`inflections:  ${r.inflections.length ? r.inflections.map(n).join(", ") : "none"}`);
+  out.push(`convex on:    ${regionLine(r, r.convexIntervals, r.convexNowhere)}`);
+  out.push(`concave on:   ${regionLine(r, r.concaveIntervals, r.concaveNowhere)}`);
+  if (r.undecided.length) out.push(`undecided on: ${r.undecided.map((x) => (x[0] === x[1] ? `x = ${n(x[0])}` : domainIv(r, x))).join(", ")} (neither convexity nor concavity proven there)`);
+  const settled = r.undecided.length === 0;
+  out.push(`inflections:  ${r.inflectionPoints.length ? r.inflectionPoints.map(pointText).join(", ") : settled ? "none" : "none proven"}`);
   if (r.kinks.length === 0) out.push("kinks:        none");
   else {
     out.push("kinks:        (jump of f' = f'(x+) − f'(x−); negative is a concave kink)");
@@ -61,8 +89,9 @@ export function renderCurvatureText(r: CurvatureResult): string {
       out.push(`  x = ${n(k.x)}: f' jumps ${n(k.leftSlope)} -> ${n(k.rightSlope)}, by ${Number(k.slopeJump) > 0 ? "+" : ""}${jump} (${k.kind} kink; location ${k.isolation})`);
     }
   }
-  out.push(`minima:       ${r.minima.length ? r.minima.map(extremumText).join("; ") : "none inside the domain"}`);
-  out.push(`maxima:       ${r.maxima.length ? r.maxima.map(extremumText).join("; ") : "none inside the domain"}`);
+  const none = r.extremaSettled ? "none inside the domain" : "none proven";
+  out.push(`minima:       ${r.minima.length ? r.minima.map(extremumText).join("; ") : none}`);
+  out.push(`maxima:       ${r.maxima.length ? r.maxima.map(extremumText).join("; ") : none}`);
   const certs = [r.certificates.notConvex, r.certificates.notConcave].filter((c): c is JensenCertificate => !!c);
   if (certs.length) {
     out.push("certificates: (points where the graph crosses a chord)");
