@@ -6,6 +6,7 @@
  */
 import type { Executor } from "../exec/executor.js";
 import { chunkCount, chunkRange, type ChunkLayout } from "./chunk-store.js";
+import { createFirstLinearEvaluator, FIRST_LINEAR_BATCH, MAX_FIRST_LINEAR_BATCH } from "./evaluate/first-linear.js";
 import { createPlainEvaluator } from "./evaluate/plain.js";
 import { createPlaneEvaluator, defaultPlaneBatch } from "./evaluate/plane.js";
 import {
@@ -37,21 +38,29 @@ export interface SurfacePlan {
   chunks: ChunkLayout;
 }
 
-export type EvaluatorKind = "plain" | "first-layer shortcut";
+export type EvaluatorKind = "plain" | "first-layer shortcut" | "first linear op precomputed";
 
-/** Which evaluator a problem gets: the MLP's batched plane, or one network per point. */
+/**
+ * Which evaluator a problem gets: the MLP's batched plane; for other networks whose first op is linear in θ
+ * (an imported CNN's first Conv), that op precomputed; else one network per point.
+ */
 export function evaluatorKind(p: SurfaceProblem, plain: boolean): EvaluatorKind {
-  return !plain && p.problem.structure.mlp ? "first-layer shortcut" : "plain";
+  if (plain) return "plain";
+  if (p.problem.structure.mlp) return "first-layer shortcut";
+  return p.problem.structure.firstLinear ? "first linear op precomputed" : "plain";
 }
 
 export const EVALUATOR_METHODS: Record<EvaluatorKind, string> = {
   plain: "plain (one full network per point)",
-  "first-layer shortcut": "first-layer shortcut (X·W(α,β)ᵀ = X·W0ᵀ + α X·D1ᵀ + β X·D2ᵀ precomputed)"
+  "first-layer shortcut": "first-layer shortcut (X·W(α,β)ᵀ = X·W0ᵀ + α X·D1ᵀ + β X·D2ᵀ precomputed)",
+  "first linear op precomputed":
+    "first linear op precomputed (its output Z(α,β) = Z0 + α Z1 + β Z2, Z_k = first op of x at θ or d_k, computed once; the layers above evaluated per point)"
 };
 
 /** Points per executor run for the chosen evaluator (the MLP plane batches; the others take one point per run). */
 export function defaultBatch(p: SurfaceProblem, kind: EvaluatorKind): number {
-  return kind === "first-layer shortcut" ? defaultPlaneBatch(p) : 1;
+  if (kind === "first-layer shortcut") return defaultPlaneBatch(p);
+  return kind === "first linear op precomputed" ? FIRST_LINEAR_BATCH : 1;
 }
 
 export async function createSurfaceEvaluator(p: SurfaceProblem, ex: Executor, kind: EvaluatorKind, batch: number): Promise<PointEvaluator> {
@@ -60,6 +69,9 @@ export async function createSurfaceEvaluator(p: SurfaceProblem, ex: Executor, ki
       return createPlainEvaluator(p, ex);
     case "first-layer shortcut":
       return createPlaneEvaluator(p, ex, batch);
+    case "first linear op precomputed":
+      // Its points per run are copies of the whole network above the first op; more buys nothing (measured).
+      return createFirstLinearEvaluator(p, ex, Math.min(batch, MAX_FIRST_LINEAR_BATCH));
   }
 }
 

@@ -69,6 +69,29 @@ export interface ImportedModel {
    * that x's shape is static. Returns the single output value.
    */
   build(g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value;
+  /**
+   * Present when the network splits after its first op and that op is linear in the parameters it reads:
+   * the only node that reads the data input's values (Shape/Size of it only read its shape) is a Conv,
+   * Gemm or MatMul taking the data as its first input, and all its other inputs are param initializers.
+   * Then the network is buildRest(buildFirst(x)), and buildFirst is linear in those params jointly (a
+   * bias included: conv(x, W, b) is linear in the pair (W, b)), which lets a surface precompute it.
+   */
+  firstLinear?: FirstLinearSplit;
+}
+
+export interface FirstLinearSplit {
+  /** The node's name (its first output's name when unnamed), for messages and manifests. */
+  node: string;
+  opType: "Conv" | "Gemm" | "MatMul";
+  /** The param initializers the node reads, in input order (weight, then bias). */
+  params: string[];
+  /** The first op's output for data x; `tensors` as for build (only `params` are read). */
+  buildFirst(g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value;
+  /**
+   * The network from the first op's output `z` on. `xShape` is the data's shape (shape chains on the data
+   * input are folded from it; its values are never read); `tensors` as for build.
+   */
+  buildRest(g: GraphBuilder, z: Value, xShape: readonly number[], tensors: ReadonlyMap<string, Value>): Value;
 }
 
 export const MIN_OPSET = 13;
@@ -246,16 +269,14 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
   });
   const opTypes = [...new Set(allNodes.map((n) => n.opType))].sort();
 
-  const build = (g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value => {
-    if (x.dtype !== "float32" && x.dtype !== "float64") throw new Error(`build: the data input must be float32 or float64, got ${x.dtype}`);
-    const floatType = x.dtype;
-    checkDataShape(x.shape, inputShape, inputName, path);
+  const initialSlots = (floatType: "float32" | "float64", tensors: ReadonlyMap<string, Value>, only?: readonly string[]): Map<string, Slot> => {
     const slots = new Map<string, Slot>();
     for (const init of initializers) {
       if (init.role === "constant") {
         slots.set(init.name, { kind: "const", tensor: toFloatType(initTensors.get(init.name)!, floatType) });
         continue;
       }
+      if (only && !only.includes(init.name)) continue;
       const v = tensors.get(init.name);
       if (!v) throw new Error(`build: no value given for ${init.role} '${init.name}' of ${path}`);
       if (v.dtype !== floatType || v.shape.length !== init.shape.length || v.shape.some((d, i) => d !== init.shape[i])) {
@@ -263,9 +284,10 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
       }
       slots.set(init.name, { kind: "value", value: v });
     }
-    slots.set(inputName, { kind: "value", value: x });
-    const ctx: NodeContext = { g, floatType, opset: opsetVersion, path };
-    for (const node of nodes) {
+    return slots;
+  };
+  const runNodes = (ctx: NodeContext, slots: Map<string, Slot>, which: readonly ParsedNode[]): void => {
+    for (const node of which) {
       const ins = node.inputs.map((name) => {
         if (name === "") return undefined;
         const s = slots.get(name);
@@ -278,12 +300,57 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
         if (o !== "" && s) slots.set(o, s);
       });
     }
+  };
+  const floatTypeOf = (v: Value, what: string): "float32" | "float64" => {
+    if (v.dtype !== "float32" && v.dtype !== "float64") throw new Error(`${what} must be float32 or float64, got ${v.dtype}`);
+    return v.dtype;
+  };
+  const outputOf = (g: GraphBuilder, slots: ReadonlyMap<string, Slot>): Value => {
     const y = slots.get(outputName);
     if (!y) throw new UserError(`${path}: output '${outputName}' is produced by no node`);
     const out = asValue(g, y);
     checkOutputShape(out.shape, outputShape, inputShape, outputName, path);
     return out;
   };
+
+  const build = (g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value => {
+    const floatType = floatTypeOf(x, "build: the data input");
+    checkDataShape(x.shape, inputShape, inputName, path);
+    const slots = initialSlots(floatType, tensors);
+    slots.set(inputName, { kind: "value", value: x });
+    runNodes({ g, floatType, opset: opsetVersion, path }, slots, nodes);
+    return outputOf(g, slots);
+  };
+
+  const split = firstLinearNode(nodes, inputName, outputName, initializers, opsetVersion);
+  let firstLinear: FirstLinearSplit | undefined;
+  if (split) {
+    const rest = nodes.filter((n) => n !== split.node);
+    firstLinear = {
+      node: split.node.name !== "" ? split.node.name : split.node.outputs[0]!,
+      opType: split.opType,
+      params: split.params,
+      buildFirst(g, x, tensors) {
+        const floatType = floatTypeOf(x, "buildFirst: the data input");
+        checkDataShape(x.shape, inputShape, inputName, path);
+        const slots = initialSlots(floatType, tensors, split.params);
+        slots.set(inputName, { kind: "value", value: x });
+        runNodes({ g, floatType, opset: opsetVersion, path }, slots, [split.node]);
+        return asValue(g, slots.get(split.node.outputs[0]!)!);
+      },
+      buildRest(g, z, xShape, tensors) {
+        const floatType = floatTypeOf(z, "buildRest: the first op's output");
+        checkDataShape(xShape, inputShape, inputName, path);
+        const slots = initialSlots(floatType, tensors);
+        // Only Shape/Size nodes still read the data input (firstLinearNode checked it), and they read its
+        // shape alone: a shape-only stand-in keeps the data out of this graph.
+        slots.set(inputName, { kind: "const", tensor: { dtype: floatType, shape: [...xShape], data: new Float64Array(0) } });
+        slots.set(split.node.outputs[0]!, { kind: "value", value: z });
+        runNodes({ g, floatType, opset: opsetVersion, path }, slots, rest);
+        return outputOf(g, slots);
+      }
+    };
+  }
 
   return {
     path,
@@ -295,8 +362,49 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
     outputShape,
     initializers,
     opTypes,
-    build
+    build,
+    ...(firstLinear ? { firstLinear } : {})
   };
+}
+
+const LINEAR_FIRST_OPS = ["Conv", "Gemm", "MatMul"] as const;
+const SHAPE_ONLY_OPS = new Set(["Shape", "Size"]);
+
+/**
+ * The node a surface may precompute, if the network has one (see ImportedModel.firstLinear): the data
+ * input's one value consumer, linear in its param inputs jointly, with the data as its first input (so
+ * row i of its output is sample i's, and the batch of the rest is the data's).
+ */
+function firstLinearNode(
+  nodes: readonly ParsedNode[],
+  inputName: string,
+  outputName: string,
+  initializers: readonly ImportedInitializer[],
+  opset: number
+): { node: ParsedNode; opType: FirstLinearSplit["opType"]; params: string[] } | null {
+  if (outputName === inputName) return null;
+  const readers = nodes.filter((n) => n.inputs.includes(inputName));
+  const valueReaders = readers.filter((n) => !(SHAPE_ONLY_OPS.has(n.opType) && n.inputs.indexOf(inputName) === 0 && n.inputs.lastIndexOf(inputName) === 0));
+  if (valueReaders.length !== 1) return null;
+  const node = valueReaders[0]!;
+  const opType = LINEAR_FIRST_OPS.find((o) => o === node.opType);
+  if (!opType || node.inputs[0] !== inputName || node.inputs.lastIndexOf(inputName) !== 0) return null;
+  if (opType === "Gemm") {
+    const transA = node.attrs.get("transA");
+    if (transA !== undefined && !(transA.kind === "int" && transA.value === 0)) return null;
+  }
+  const role = new Map(initializers.map((i) => [i.name, i.role]));
+  const params: string[] = [];
+  for (let i = 1; i < node.inputs.length; i++) {
+    const name = node.inputs[i]!;
+    if (name === "") continue;
+    // A constant or buffer operand (a fixed bias) would make the op affine, not linear, in θ; a static
+    // attribute input is not an operand at all and cannot occur on these ops.
+    if (role.get(name) !== "param" || isStaticUse(opType, opset, i)) return null;
+    params.push(name);
+  }
+  if (params.length === 0) return null;
+  return { node, opType, params };
 }
 
 function checkDataShape(shape: readonly number[], declared: readonly (number | string)[], name: string, path: string): void {
