@@ -188,31 +188,38 @@ export function fmtNum(v: number): string {
 export interface SmoothFn {
   readonly graph: Graph;
   readonly prog: ScalarProgram;
-  readonly out: { readonly f: number; readonly df: number; readonly d2f: number; readonly d3f: number };
+  readonly out: { readonly f: number; readonly df: number; readonly d2f: number; readonly d3f: number; readonly d4f: number };
   readonly rational: boolean;
+  /** No switches: the derivative graphs are the true derivatives everywhere (with switches, f'' misses the kinks). */
+  readonly smooth: boolean;
 }
 
 export function smoothFn(graph: Graph): SmoothFn {
-  const d = derivativeGraph(graph, 3);
+  const d = derivativeGraph(graph, 4);
   const prog = compileScalar(d);
   return {
     graph: d,
     prog,
-    out: { f: outputIndex(prog, "f"), df: outputIndex(prog, "df"), d2f: outputIndex(prog, "d2f"), d3f: outputIndex(prog, "d3f") },
-    rational: isPiecewiseRational(d)
+    out: { f: outputIndex(prog, "f"), df: outputIndex(prog, "df"), d2f: outputIndex(prog, "d2f"), d3f: outputIndex(prog, "d3f"), d4f: outputIndex(prog, "d4f") },
+    rational: isPiecewiseRational(d),
+    smooth: findSwitches(d).length === 0
   };
 }
 
 type Order = "f" | "df" | "d2f";
 const NEXT: Record<Order, "df" | "d2f" | "d3f"> = { f: "df", df: "d2f", d2f: "d3f" };
+const NEXT2: Record<Order, "d2f" | "d3f" | "d4f"> = { f: "d2f", df: "d3f", d2f: "d4f" };
 
 /** The sign problem for one derivative of a smooth formula (its next derivative drives monotonicity). */
 export function signFunction(s: SmoothFn, of: Order): SignFunction {
-  const v = s.out[of], d = s.out[NEXT[of]];
-  const pair = [v, d], one = [v];
+  const v = s.out[of], d = s.out[NEXT[of]], d2 = s.out[NEXT2[of]];
+  const triple = [v, d, d2], pair = [v, d], one = [v];
   return {
-    box: (lo, hi) => s.prog.box(lo, hi, pair) as [Interval, Interval],
+    // Only g' enters the first-order forms, and for a continuous piecewise-smooth g its enclosure
+    // covers both one-sided slopes at a kink; g'' would miss the kink, so it is used only when smooth.
+    box: s.smooth ? (lo, hi) => s.prog.box(lo, hi, triple) as [Interval, Interval, Interval] : (lo, hi) => s.prog.box(lo, hi, pair) as [Interval, Interval],
     point: (x) => s.prog.box(x, x, one)[0]!,
+    pointWithSlope: (x) => s.prog.box(x, x, pair) as [Interval, Interval],
     ...(s.rational ? { exactZero: (x: number) => exactScalar(s.graph, Rational.fromFloat(x), [of])?.[0]?.isZero() ?? false } : {})
   };
 }

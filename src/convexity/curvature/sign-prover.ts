@@ -35,10 +35,11 @@ export interface SignProof {
   readonly exhausted: boolean;
 }
 
-/** g and g' over a box; g at a point (both as enclosures). */
+/** g, g' (and g'' when known) over a box; g and g' at a point (all as enclosures). */
 export interface SignFunction {
-  box(lo: number, hi: number): [Interval, Interval];
+  box(lo: number, hi: number): [Interval, Interval, Interval?];
   point(x: number): Interval;
+  pointWithSlope(x: number): [Interval, Interval];
   /** Optional exact test that g(x) = 0 (e.g. in rationals). */
   exactZero?(x: number): boolean;
 }
@@ -97,11 +98,28 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
       continue;
     }
     boxes++;
-    const [G, D] = fn.box(lo, hi);
+    const [G, D, D2] = fn.box(lo, hi);
     const s0 = strict(G);
     if (s0) {
       emit(lo, hi, s0);
       continue;
+    }
+    // Centred forms at the midpoint: first order g(m) + g'(X)(X − m), and second order
+    // g(m) + g'(m)(X − m) + g''(X)(X − m)²/2, whose overestimation shrinks like the cube of the width.
+    if (lo < hi) {
+      const m = lo / 2 + hi / 2;
+      const [gm, dm] = fn.pointWithSlope(m);
+      if (finite(gm)) {
+        const dx = iv.sub({ lo, hi }, { lo: m, hi: m });
+        let mv = isNaNI(G) ? iv.ENTIRE : G;
+        if (finite(D)) mv = iv.intersect(mv, iv.add(gm, iv.mul(D, dx)));
+        if (D2 && finite(D2) && finite(dm)) mv = iv.intersect(mv, iv.add(iv.add(gm, iv.mul(dm, dx)), iv.mul(iv.mul(D2, iv.sqr(dx)), { lo: 0.5, hi: 0.5 })));
+        const s = isNaNI(mv) ? undefined : strict(mv) ?? weak(mv);
+        if (s) {
+          emit(lo, hi, s);
+          continue;
+        }
+      }
     }
     const monotone = !isNaNI(D) && (D.lo >= 0 || D.hi <= 0);
     if (monotone) {
@@ -129,19 +147,6 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
         const leftPos = gl.lo > 0 && gh.hi < 0;
         if (leftNeg || leftPos) {
           crossing(fn, lo, hi, leftNeg, D.lo > 0 || D.hi < 0, emit);
-          continue;
-        }
-      }
-    }
-    if (finite(D) && lo < hi) {
-      const m = lo / 2 + hi / 2;
-      const gm = fn.point(m);
-      if (finite(gm)) {
-        const t = iv.add(gm, iv.mul(D, iv.sub({ lo, hi }, { lo: m, hi: m })));
-        const mv = isNaNI(G) ? t : iv.intersect(G, t);
-        const s = weak(mv);
-        if (s) {
-          emit(lo, hi, s);
           continue;
         }
       }

@@ -276,9 +276,9 @@ export function simplifyGraph(graph: Graph): Graph {
  * Outputs f, df, ... up to the order-th derivative of a scalar graph in x: reverse mode applied
  * repeatedly, each derivative graph simplified before it is differentiated again.
  */
-export function derivativeGraph(graph: Graph, order: 1 | 2 | 3 = 3): Graph {
+export function derivativeGraph(graph: Graph, order: 1 | 2 | 3 | 4 = 3): Graph {
   let g = simplifyGraph(graph);
-  const names = ["f", "df", "d2f", "d3f"];
+  const names = ["f", "df", "d2f", "d3f", "d4f"];
   for (let k = 1; k <= order; k++) {
     g = simplifyGraph(renameOutputs(grad(g, { of: names[k - 1]!, wrt: ["x"] }), { "grad:x": names[k]! }));
   }
