@@ -5,6 +5,7 @@ import type { Executor } from "../exec/executor.js";
 import type { TraceMethod } from "../hessian/index.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
+import { cliFlag } from "./field-flags.js";
 import { parseInteger, parseNumber } from "./options.js";
 import type { ProblemInput } from "./problem-input.js";
 
@@ -195,7 +196,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         if (o.json) {
           process.stdout.write(`${JSON.stringify(hessianReportJson(report))}\n`);
         } else {
-          process.stdout.write(hessianReportText(report) + (written.length ? `wrote ${written.join(", ")}\n` : ""));
+          process.stdout.write(hessianReportText(report, cliFlag) + (written.length ? `wrote ${written.join(", ")}\n` : ""));
         }
         setExitCode(0);
       } finally {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { isUserError } from "../util/errors.js";
+import { describeUserError, isUserError } from "../util/errors.js";
+import { cliFlag } from "./field-flags.js";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands.js";
 import { protectNegativeOperands } from "./argv.js";
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isUserError(e)) {
-      process.stderr.write(`losscape: error: ${e.message}\n`);
+      process.stderr.write(`losscape: error: ${describeUserError(e, cliFlag)}\n`);
       return 2;
     }
     process.stderr.write(`losscape: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startExplorerServer } from "../server/server.js";
-import { isUserError } from "../util/errors.js";
+import { describeUserError, isUserError, type UserError } from "../util/errors.js";
+import { cliFlag } from "./field-flags.js";
 import { main } from "./main.js";
 
 describe("losscape serve", () => {
@@ -26,7 +27,8 @@ describe("losscape serve", () => {
       const failure = await startExplorerServer({ staticDir: dir, port, host: "127.0.0.1" }).then(() => null, (e: unknown) => e);
       rmSync(dir, { recursive: true, force: true });
       expect(isUserError(failure)).toBe(true);
-      expect((failure as Error).message).toBe(`port ${port} on 127.0.0.1 is already in use: stop the other server or pick another with --port`);
+      expect((failure as Error).message).toBe(`port ${port} on 127.0.0.1 is already in use: stop the other server or pick another one (port)`);
+      expect(describeUserError(failure as UserError, cliFlag)).toMatch(/pick another one \(--port\)$/);
     } finally {
       err.mockRestore();
       blocker.close();

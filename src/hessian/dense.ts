@@ -3,7 +3,7 @@
  * each column to roundoff, so H is symmetric only up to that roundoff: the asymmetry is measured
  * and reported, then H is symmetrised by averaging before the eigensolver sees it.
  */
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 import { symmetricEigen } from "../num/linalg/index.js";
 import type { MatVec } from "../num/linalg/index.js";
 
@@ -32,9 +32,9 @@ export interface ExactSpectrum {
 export function checkExactSize(n: number, maxN: number, what = "the Hessian"): void {
   if (n > maxN) {
     throw new UserError(
-      `--exact: ${what} is ${n}×${n}, above the limit of ${maxN} parameters for a dense eigendecomposition ` +
-        `(n HVPs and O(n³) time). Use --top K / --bottom K (Lanczos) for extreme eigenvalues, --trace and ` +
-        `--density for the rest of the spectrum, or raise the limit with --max-exact.`
+      `${field("exact")}: ${what} is ${n}×${n}, above the limit of ${maxN} parameters for a dense eigendecomposition ` +
+        `(n HVPs and O(n³) time). Use ${field("top")} K / ${field("bottom")} K (Lanczos) for extreme eigenvalues, ${field("trace")} and ` +
+        `${field("density")} for the rest of the spectrum, or raise the limit with ${field("maxExact")}.`
     );
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { DensitySummary, HessianReport, SpectrumAnalysis } from "./analyze.js";
 import type { RitzPair } from "../num/linalg/index.js";
+import { field, renderFields, type FieldNamer } from "../util/errors.js";
 
 export interface RitzJson {
   value: number;
@@ -104,7 +105,7 @@ function spectrumText(s: SpectrumAnalysis, indent: string): string {
   if (s.bottom) t += pairsLine("bottom (Lanczos)", s.bottom);
   if (s.lanczos) {
     const l = s.lanczos;
-    t += `  Lanczos: ${l.iterations} steps, ${l.hvps} HVPs, ${l.converged ? "converged" : "NOT converged (raise --max-iter or --tol)"}${l.restarts ? `, ${l.restarts} restart(s)` : ""}\n`;
+    t += `  Lanczos: ${l.iterations} steps, ${l.hvps} HVPs, ${l.converged ? "converged" : `NOT converged (raise ${field("maxIter")} or ${field("tol")})`}${l.restarts ? `, ${l.restarts} restart(s)` : ""}\n`;
   }
   if (s.trace) {
     const tr = s.trace;
@@ -133,7 +134,8 @@ export function negativeCurvature(r: SpectrumAnalysis): number | null {
   return low.value < -(low.residual + 1e-10 * scale) ? low.value : null;
 }
 
-export function hessianReportText(r: HessianReport): string {
+/** The report as text; `names` renames the request's fields the advice mentions (the CLI shows its flags). */
+export function hessianReportText(r: HessianReport, names: FieldNamer = () => undefined): string {
   let t = `Hessian of the loss at θ: n = ${r.n} parameters, loss ${num(r.loss)}, ‖∇L‖ ${num(r.gradientNorm)}\n`;
   t += spectrumText(r, "");
   const witness = negativeCurvature(r);
@@ -145,5 +147,5 @@ export function hessianReportText(r: HessianReport): string {
     t += spectrumText(b, "  ");
   }
   t += `${r.totalHvps} HVPs in ${r.seconds.toFixed(2)} s\n`;
-  return t;
+  return renderFields(t, names);
 }

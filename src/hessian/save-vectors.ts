@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { float64Array, saveNpy } from "../io/npy.js";
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 import type { HessianReport, SpectrumAnalysis } from "./analyze.js";
 import { column } from "./dense.js";
 
@@ -45,7 +45,7 @@ export function saveHessianVectors(report: HessianReport, dir: string, paramCoun
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new UserError(`--save-vectors ${dir}: cannot create the folder (${e instanceof Error ? e.message : String(e)})`);
+    throw new UserError(`cannot create the folder ${dir} for the eigenvectors (${e instanceof Error ? e.message : String(e)})`);
   }
   const files: string[] = [];
   const vectors: SavedVector[] = [];
@@ -78,7 +78,7 @@ export function saveHessianVectors(report: HessianReport, dir: string, paramCoun
     files.push("eigenvalues.npy", "eigenvectors.npy");
   }
   if (files.length === 0) {
-    throw new UserError("--save-vectors needs eigenvectors: add --top K, --bottom K or --exact");
+    throw new UserError(`no eigenvectors to save: ask for ${field("top")} K, ${field("bottom")} K or ${field("exact")}`);
   }
   const manifest = { format: "losscape-hessian-vectors", version: 1, parameters: paramCount, seed: report.seed, vectors };
   writeFileAtomic(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

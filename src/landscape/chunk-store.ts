@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { float64Array, readNpy, saveNpy } from "../io/npy.js";
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 
 export interface RunIdentity {
   /** sha256 of `inputs`, canonical JSON. */
@@ -64,7 +64,7 @@ export class ChunkStore {
   static open(outDir: string, id: RunIdentity, layout: ChunkLayout, o: OpenOptions): ChunkStore {
     const dir = join(outDir, CHUNKS_DIR);
     const runPath = join(dir, RUN_FILE);
-    if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} exists and is not a folder`);
+    if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`${field("outDir")} ${outDir} exists and is not a folder`);
     if (existsSync(runPath)) {
       let old: RunIdentity | null = null;
       try {
@@ -77,14 +77,14 @@ export class ChunkStore {
           const what = old ? changedInputs(old.inputs ?? {}, id.inputs).join(", ") : "unreadable run.json";
           throw new UserError(
             `${outDir} holds a landscape computed from different inputs (${what || "unknown"}); ` +
-              `rerun with --force to discard it, or choose another --out`
+              `rerun with ${field("force")} to discard it, or choose another ${field("outDir")}`
           );
         }
         rmSync(dir, { recursive: true, force: true });
         for (const f of o.outputs) rmSync(join(outDir, f), { force: true });
       }
     } else if (existsSync(outDir) && readdirSync(outDir).length > 0 && !o.force) {
-      throw new UserError(`--out ${outDir} is a non-empty folder that holds no losscape landscape; choose an empty or new folder, or pass --force`);
+      throw new UserError(`${field("outDir")} ${outDir} is a non-empty folder that holds no losscape landscape; choose an empty or new folder, or pass ${field("force")}`);
     }
     try {
       mkdirSync(dir, { recursive: true });

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { saveNpy } from "../io/npy.js";
 import { writeLenetOnnx } from "../onnx/lenet-writer.js";
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 import { loadDataset } from "./datasets/registry.js";
 
 export interface FileExample {
@@ -23,11 +23,11 @@ export const LENET_SAMPLES = 2000;
 
 function prepareDir(dir: string): string {
   const at = resolve(dir);
-  if (existsSync(at) && readdirSync(at).length > 0) throw new UserError(`out: ${at} is not empty; choose a new folder`);
+  if (existsSync(at) && readdirSync(at).length > 0) throw new UserError(`${field("out")}: ${at} is not empty; choose a new folder`);
   try {
     mkdirSync(at, { recursive: true });
   } catch (e) {
-    throw new UserError(`out: cannot create ${at}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UserError(`${field("out")}: cannot create ${at}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return at;
 }

@@ -24,7 +24,13 @@ export function prepareTargets(spec: Pick<LossHead, "loss" | "outputs">, ds: Dat
   const k = spec.outputs;
   const n = ds.n;
   const labels = (): Float64Array => {
-    if (ds.outputDim !== 1) throw new UserError(`loss ${spec.loss} needs one class label per sample, the data has ${ds.outputDim} values per sample`);
+    if (ds.outputDim !== 1) {
+      const oneHot = spec.loss === "cross_entropy" ? ` or one-hot rows of ${k} values (one per output)` : "";
+      throw new UserError(
+        `loss ${spec.loss} needs one class label per sample${oneHot}, but the data has ${ds.outputDim} values per sample ` +
+          `and the model ${k} output(s)`
+      );
+    }
     ds.y.forEach((v, i) => {
       if (!Number.isInteger(v)) throw new UserError(`loss ${spec.loss} needs integer class labels; sample ${i} has label ${v}`);
     });
@@ -48,9 +54,20 @@ export function prepareTargets(spec: Pick<LossHead, "loss" | "outputs">, ds: Dat
         return tensor([n, k], ds.y, dtype);
       }
       const y = labels();
+      let lo = Infinity, hi = -Infinity, at = 0;
+      y.forEach((c, i) => {
+        if (c < lo) lo = c;
+        if (c > hi) (hi = c), (at = i);
+      });
+      if (lo < 0) throw new UserError(`loss cross_entropy needs class labels 0..${k - 1}; sample ${y.indexOf(lo)} has class ${lo}`);
+      if (hi >= k) {
+        throw new UserError(
+          `the data has class labels up to ${hi} (${hi + 1} classes; sample ${at}), but the model has ${k} outputs: ` +
+            `cross_entropy needs one output per class, so the last layer must have at least ${hi + 1} units`
+        );
+      }
       const oh = new Float64Array(n * k);
       y.forEach((c, i) => {
-        if (c < 0 || c >= k) throw new UserError(`sample ${i} has class ${c}, but the model has ${k} outputs (classes 0..${k - 1})`);
         oh[i * k + c] = 1;
       });
       return tensor([n, k], oh, dtype);

@@ -29,7 +29,7 @@ export function renderConvexityText(r: NetworkConvexityResult, source: string): 
   if (c) {
     lines.push("");
     const vals = c.exact ? `L(θa) = ${c.exact.a}, L(θb) = ${c.exact.b}, L(point) = ${c.exact.mid}, gap = ${c.exact.gap}` : `L(θa) = ${num(c.losses.a)}, L(θb) = ${num(c.losses.b)}, L(point) = ${num(c.losses.mid)}, gap ∈ [${c.gapEnclosure![0].toPrecision(6)}, ${c.gapEnclosure![1] === null ? "∞" : c.gapEnclosure![1].toPrecision(6)}]`;
-    lines.push(`certificate (t = ${c.t}, verified with ${c.verifiedBy}): ${vals.length > 300 ? `gap = ${num(c.gap)} (exact fractions in --certificate)` : vals}`);
+    lines.push(`certificate (t = ${c.t}, verified with ${c.verifiedBy}): ${vals.length > 300 ? `gap = ${num(c.gap)} (exact fractions in the certificate's JSON)` : vals}`);
     lines.push(`θa = [${c.thetaA.map(num).join(", ")}]`.slice(0, 400));
     lines.push(`θb = [${c.thetaB.map(num).join(", ")}]`.slice(0, 400));
   }

@@ -16,7 +16,7 @@ describe("loadParamsFile (--params)", () => {
       expect(Array.from(loadParamsFile(join(dir, "t.json"), 7))).toEqual(theta);
       expect(Array.from(loadParamsFile("t.npy", 7, "--params", dir))).toEqual(theta);
       expect(() => loadParamsFile(join(dir, "t.json"), 5)).toThrow(UserError);
-      expect(() => loadParamsFile(join(dir, "t.json"), 5)).toThrow(/--params.*7 values.*5 parameters/);
+      expect(() => loadParamsFile(join(dir, "t.json"), 5)).toThrow(/params.*7 values.*5 parameters/);
       writeFileSync(join(dir, "bad.json"), '[1, "a"]');
       expect(() => loadParamsFile(join(dir, "bad.json"), 2)).toThrow(/array of finite numbers/);
     } finally {

@@ -6,8 +6,9 @@
 import { resolve } from "node:path";
 import type { ParamLayout } from "./layout.js";
 import { loadParamVector } from "./train/params-file.js";
+import { field } from "../util/errors.js";
 
-export function loadParamsFile(path: string, layout: ParamLayout | number, option = "--params", cwd: string = process.cwd()): Float64Array {
+export function loadParamsFile(path: string, layout: ParamLayout | number, option = field("params"), cwd: string = process.cwd()): Float64Array {
   const expected = typeof layout === "number" ? layout : layout.size;
   return loadParamVector(resolve(cwd, path.trim()), expected, `${option}`);
 }

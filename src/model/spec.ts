@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../util/errors.js";
+import { describeSpecIssues, type KeysAt } from "./spec-errors.js";
 
 export const ACTIVATIONS = ["linear", "relu", "leaky_relu", "abs", "sigmoid", "tanh", "softplus", "elu", "gelu", "silu"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -73,7 +74,7 @@ export function isMlpSpec(spec: ProblemSpec): spec is ModelSpec {
 export function parseProblemSpec(raw: unknown, where = "spec"): ProblemSpec {
   const r = problemSpecSchema.safeParse(raw);
   if (!r.success) {
-    const msgs = r.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const msgs = describeSpecIssues(r.error.issues, raw, specKeysAt);
     throw new UserError(`invalid model ${where}:\n  ${msgs.join("\n  ")}`);
   }
   return isMlpSpec(r.data) ? checkMlpSpec(r.data, where) : r.data;
@@ -96,10 +97,15 @@ function checkMlpSpec(spec: ModelSpec, where: string): ModelSpec {
   return spec;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(top level)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
-}
+/** The fields an object in a spec may have, for "unknown field; did you mean ...?". */
+const specKeysAt: KeysAt = (path, value) => {
+  if (path.length === 0) return Object.keys(problemSpecSchema.shape);
+  if (path.length === 1 && path[0] === "model") {
+    const type = value !== null && typeof value === "object" ? (value as { type?: unknown }).type : undefined;
+    return Object.keys(type === "onnx" ? onnxModel.shape : mlpModel.shape);
+  }
+  return undefined;
+};
 
 export function hiddenActivations(spec: ModelSpec): ActivationName[] {
   const hidden = spec.model.layers.length - 2;

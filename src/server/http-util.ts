@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import { isUserError } from "../util/errors.js";
+import { describeUserError, isUserError, type FieldNamer } from "../util/errors.js";
 import { describeZodError } from "./api-schemas.js";
 
 /** An error with an HTTP status; its message is meant for the user. */
@@ -72,10 +72,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * The library's option fields as the request fields the page sends (api-schemas.ts); fields the
+ * requests share with the library (budgetSeconds, params, spec.*) keep their names.
+ */
+const REQUEST_FIELDS: Readonly<Record<string, string>> = {
+  "optimizer.lr": "train.lr",
+  "optimizer.momentum": "train.momentum",
+  epochs: "train.epochs",
+  batchSize: "train.batchSize",
+  seed: "train.seed",
+  top: "k",
+  bottom: "k",
+  theta: "theta"
+};
+export const requestField: FieldNamer = (field) => REQUEST_FIELDS[field];
+
 /** Status and message for a thrown value: user errors are 400s, everything else a 500 without details. */
 export function errorStatus(e: unknown): { status: number; message: string; internal: boolean } {
   if (e instanceof ApiError) return { status: e.status, message: e.message, internal: false };
-  if (isUserError(e)) return { status: 400, message: e.message, internal: false };
+  if (isUserError(e)) return { status: 400, message: describeUserError(e, requestField), internal: false };
   return { status: 500, message: "internal error in the server (it is logged there); please report it", internal: true };
 }
 

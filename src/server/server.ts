@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
 import type { Executor } from "../exec/executor.js";
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 import { CAPS, convexityRequest, curvatureRequest, hessianRequest, landscapeRequest, segmentRequest } from "./api-schemas.js";
 import { ApiError, readRequest, sendError, sendJson } from "./http-util.js";
 import { runStream } from "./ndjson-stream.js";
@@ -96,8 +96,8 @@ export async function startExplorerServer(o: ExplorerServerOptions & { port: num
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       server.off("listening", onListening);
-      if (e.code === "EADDRINUSE") reject(new UserError(`port ${o.port} on ${o.host} is already in use: stop the other server or pick another with --port`));
-      else if (e.code === "EACCES") reject(new UserError(`not allowed to listen on ${o.host}:${o.port}: pick a port above 1023 with --port`));
+      if (e.code === "EADDRINUSE") reject(new UserError(`port ${o.port} on ${o.host} is already in use: stop the other server or pick another one (${field("port")})`));
+      else if (e.code === "EACCES") reject(new UserError(`not allowed to listen on ${o.host}:${o.port}: pick a port above 1023 (${field("port")})`));
       else if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") reject(new UserError(`cannot listen on host ${o.host}: no such local address`));
       else reject(e);
     };

@@ -2,7 +2,7 @@
  * From what the user asked for to the direction vectors of a 1-D line or 2-D plane through θ.
  */
 import type { ParamLayout } from "../../model/layout.js";
-import { UserError } from "../../util/errors.js";
+import { field, UserError } from "../../util/errors.js";
 import { normalizeDirection, type Normalization } from "./normalize.js";
 import { orthogonalize } from "./orthogonal.js";
 import { pcaDirections } from "./pca.js";
@@ -47,7 +47,7 @@ export function makeDirections(theta: Float64Array, layout: ParamLayout, req: Di
     }
     case "line": {
       const d = sub(req.to, theta);
-      if (!(norm(d) > 0)) throw new UserError("--to names the same parameters as --params: the line has zero length");
+      if (!(norm(d) > 0)) throw new UserError(`${field("directions.to")} names the same parameters as ${field("theta")}: the line has zero length`);
       return { dirs: [d], info: { kind: "line", description: "d = θ2 - θ (x = 0 is θ, x = 1 is θ2)", ...summary([d]) } };
     }
     case "pca": {

@@ -3,6 +3,7 @@
  * meaningless option (noise for iris, classes for moons) is an error instead of being ignored.
  */
 import { UserError } from "../../util/errors.js";
+import { didYouMean } from "../../util/nearest.js";
 import { makeBlobs } from "./blobs.js";
 import { makeCircles } from "./circles.js";
 import { type Dataset, type DatasetOptions, assertValidDataset } from "./dataset.js";
@@ -67,7 +68,7 @@ export function listDatasets(): DatasetInfo[] {
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): Dataset {
   const entry = ENTRIES.find((e) => e.name === name);
   if (entry === undefined) {
-    throw new UserError(`unknown dataset '${name}'; valid names: ${ENTRIES.map((e) => e.name).join(", ")}`);
+    throw new UserError(`unknown dataset '${name}'${didYouMean(name, ENTRIES.map((e) => e.name))}; valid names: ${ENTRIES.map((e) => e.name).join(", ")}`);
   }
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;

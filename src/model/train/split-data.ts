@@ -4,7 +4,7 @@
  */
 import type { Dataset } from "../datasets/dataset.js";
 import { splitByIndex, trainTestSplit } from "../datasets/split.js";
-import { UserError } from "../../util/errors.js";
+import { field, UserError } from "../../util/errors.js";
 
 export type SplitMethod = "random" | "index";
 export type SplitName = "train" | "test";
@@ -26,7 +26,7 @@ export interface DataParts {
 
 export function splitData(ds: Dataset, o: SplitOptions): DataParts {
   if (!Number.isFinite(o.testFraction) || o.testFraction < 0 || o.testFraction >= 1) {
-    throw new UserError(`--test-fraction must be at least 0 and below 1, got ${o.testFraction}`);
+    throw new UserError(`${field("testFraction")} must be at least 0 and below 1, got ${o.testFraction}`);
   }
   if (o.testFraction === 0) return { train: ds, test: null };
   if (o.method === "index") {
@@ -38,6 +38,6 @@ export function splitData(ds: Dataset, o: SplitOptions): DataParts {
 
 export function selectPart(parts: DataParts, which: SplitName): Dataset {
   if (which === "train") return parts.train;
-  if (!parts.test) throw new UserError("--split test needs a test set: give --test-fraction (e.g. 0.2)");
+  if (!parts.test) throw new UserError(`${field("split")} test needs a test set: give ${field("testFraction")} (e.g. 0.2)`);
   return parts.test;
 }

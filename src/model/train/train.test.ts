@@ -110,16 +110,16 @@ describe("training", () => {
     expect(last.trainAccuracy).toBeGreaterThan(0.8);
   });
 
-  it("a diverging run is a UserError that says to lower --lr", async () => {
+  it("a diverging run is a UserError that says to lower the learning rate (optimizer.lr)", async () => {
     const spec = parseModelSpec({ model: { type: "mlp", layers: [1, 1] }, loss: "mse", data: { x: [[100]], y: [[1]] } });
-    await expect(trainModel(mlpProblem(spec, resolveData(spec)), null, { ...opts, batchSize: 0, epochs: 200, optimizer: { ...opts.optimizer, lr: 10, momentum: 0 } }, ex)).rejects.toThrow(/lower --lr/);
+    await expect(trainModel(mlpProblem(spec, resolveData(spec)), null, { ...opts, batchSize: 0, epochs: 200, optimizer: { ...opts.optimizer, lr: 10, momentum: 0 } }, ex)).rejects.toThrow(/lower optimizer\.lr/);
   });
 
   it("rejects bad options with UserErrors", async () => {
     const data = { train: resolveData(moons), test: null };
     await expect(trainModel(mlpProblem(moons, data.train), data.test, { ...opts, epochs: 0 }, ex)).rejects.toThrow(UserError);
-    await expect(trainModel(mlpProblem(moons, data.train), data.test, { ...opts, optimizer: { ...opts.optimizer, lr: -1 } }, ex)).rejects.toThrow(/--lr/);
-    await expect(trainModel(mlpProblem(moons, data.train), data.test, { ...opts, optimizer: { ...opts.optimizer, momentum: 1 } }, ex)).rejects.toThrow(/--momentum/);
+    await expect(trainModel(mlpProblem(moons, data.train), data.test, { ...opts, optimizer: { ...opts.optimizer, lr: -1 } }, ex)).rejects.toThrow(/^optimizer\.lr must be a positive number/);
+    await expect(trainModel(mlpProblem(moons, data.train), data.test, { ...opts, optimizer: { ...opts.optimizer, momentum: 1 } }, ex)).rejects.toThrow(/^optimizer\.momentum must be in \[0, 1\)/);
   });
 
   it("runTraining writes identical bytes for the same seed (manifest equal but for timing)", async () => {

@@ -5,7 +5,7 @@
  */
 import type { Executor } from "../../exec/executor.js";
 import { tensor, type Tensor } from "../../ir/tensor.js";
-import { UserError } from "../../util/errors.js";
+import { field, UserError } from "../../util/errors.js";
 import { createRng } from "../../util/random.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { ParamLayout } from "../layout.js";
@@ -81,13 +81,13 @@ export function validateTrainOptions(o: TrainOptions): void {
   const positive = (name: string, v: number): void => {
     if (!Number.isFinite(v) || v <= 0) throw new UserError(`${name} must be a positive number, got ${v}`);
   };
-  positive("--lr", c.lr);
-  if (!Number.isFinite(c.momentum) || c.momentum < 0 || c.momentum >= 1) throw new UserError(`--momentum must be in [0, 1), got ${c.momentum}`);
-  if (!Number.isFinite(c.weightDecay) || c.weightDecay < 0) throw new UserError(`--weight-decay must be >= 0, got ${c.weightDecay}`);
-  if (!Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > 1_000_000) throw new UserError(`--epochs must be an integer from 1 to 1000000, got ${o.epochs}`);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 0) throw new UserError(`--batch-size must be a non-negative integer, got ${o.batchSize}`);
-  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new UserError(`--checkpoint-every must be a non-negative integer, got ${o.checkpointEvery}`);
-  if (!Number.isSafeInteger(o.seed)) throw new UserError(`--seed must be an integer, got ${o.seed}`);
+  positive(field("optimizer.lr"), c.lr);
+  if (!Number.isFinite(c.momentum) || c.momentum < 0 || c.momentum >= 1) throw new UserError(`${field("optimizer.momentum")} must be in [0, 1), got ${c.momentum}`);
+  if (!Number.isFinite(c.weightDecay) || c.weightDecay < 0) throw new UserError(`${field("optimizer.weightDecay")} must be >= 0, got ${c.weightDecay}`);
+  if (!Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > 1_000_000) throw new UserError(`${field("epochs")} must be an integer from 1 to 1000000, got ${o.epochs}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 0) throw new UserError(`${field("batchSize")} must be a non-negative integer, got ${o.batchSize}`);
+  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new UserError(`${field("checkpointEvery")} must be a non-negative integer, got ${o.checkpointEvery}`);
+  if (!Number.isSafeInteger(o.seed)) throw new UserError(`${field("seed")} must be an integer, got ${o.seed}`);
 }
 
 async function metrics(ex: Executor, lg: LossGraph, theta: Float64Array): Promise<{ loss: number; accuracy?: number }> {
@@ -123,7 +123,7 @@ export async function trainModel(
   const every = opts.checkpointEvery === 0 ? stepsPerEpoch : opts.checkpointEvery;
   const rows = 1 + Math.floor(totalSteps / every) + (totalSteps % every === 0 ? 0 : 1);
   if (rows * P * 8 > MAX_TRAJECTORY_BYTES) {
-    throw new UserError(`the trajectory would hold ${rows} checkpoints of ${P} parameters (${((rows * P * 8) / 2 ** 30).toFixed(1)} GiB); raise --checkpoint-every`);
+    throw new UserError(`the trajectory would hold ${rows} checkpoints of ${P} parameters (${((rows * P * 8) / 2 ** 30).toFixed(1)} GiB); raise ${field("checkpointEvery")}`);
   }
 
   let theta: Float64Array;
@@ -188,7 +188,7 @@ export async function trainModel(
       const g = res["grad:theta"]!.data;
       const batchLoss = res["loss"]!.data[0]!;
       if (!Number.isFinite(batchLoss)) {
-        throw new UserError(`training diverged at step ${step + 1} (epoch ${epoch}): the loss is ${batchLoss}; lower --lr`);
+        throw new UserError(`training diverged at step ${step + 1} (epoch ${epoch}): the loss is ${batchLoss}; lower ${field("optimizer.lr")}`);
       }
       opt.step(theta, g);
       step++;
