@@ -320,6 +320,40 @@ describe("MaxPool specifics", () => {
     expect(Array.from(r[gradName("x")]!.data)).toEqual([1, 1, 0, 0, 0, 0]);
   });
 
+  it("windows that tile x (LeNet's 2×2/2) use the reshape rules, which agree with the per-offset rules, ties included", () => {
+    // The same windows over x padded by one −∞ row and column at the end, which no window reaches:
+    // that geometry does not tile, so it takes the per-offset rules.
+    const shape = [2, 3, 4, 6];
+    const tiles = (g: GraphBuilder, x: Value): Value => g.maxPool(x, { kernelShape: [2, 2], strides: [2, 2] });
+    const generic = (g: GraphBuilder, x: Value): Value =>
+      g.maxPool(g.pad(x, [0, 0, 0, 0, 0, 0, 1, 1], { value: Number.NEGATIVE_INFINITY }), { kernelShape: [2, 2], strides: [2, 2] });
+    const rng = createRng(3);
+    // Values on a coarse grid so many windows hold ties.
+    const xs = tensor(shape, Array.from({ length: sizeOf(shape) }, () => Math.floor(rng.next() * 3)));
+    const ws = tensor([2, 3, 2, 3], Array.from({ length: 36 }, () => rng.normal()));
+    const build = (pool: (g: GraphBuilder, x: Value) => Value) => {
+      const g = new GraphBuilder();
+      const x = g.input("x", shape);
+      const y = pool(g, x);
+      return g.build({ L: g.reduceSum(g.mul(g.mul(y, y), g.constant(ws))), y });
+    };
+    const a = build(tiles), b = build(generic);
+    const ga = evaluate(grad(a, { of: "L", wrt: ["x"] }), { x: xs })[gradName("x")]!.data;
+    const gb = evaluate(grad(b, { of: "L", wrt: ["x"] }), { x: xs })[gradName("x")]!.data;
+    const plain = (a: ArrayLike<number>): number[] => Array.from(a, (v) => v + 0); // −0 and 0 alike
+    expect(plain(ga)).toEqual(plain(gb));
+    const dir = tensor(shape, Array.from({ length: sizeOf(shape) }, () => rng.normal()));
+    const ja = evaluate(jvp(a, { tangents: { x: tangentName("x") }, of: ["y"] }), { x: xs, [tangentName("x")]: dir })[jvpName("y")]!.data;
+    const jb = evaluate(jvp(b, { tangents: { x: tangentName("x") }, of: ["y"] }), { x: xs, [tangentName("x")]: dir })[jvpName("y")]!.data;
+    expect(plain(ja)).toEqual(plain(jb));
+    const ha = evaluate(hvp(a, { of: "L", wrt: ["x"] }), { x: xs, [tangentName("x")]: dir })[hvpName("x")]!.data;
+    const hb = evaluate(hvp(b, { of: "L", wrt: ["x"] }), { x: xs, [tangentName("x")]: dir })[hvpName("x")]!.data;
+    expect(maxRelError(ha, hb)).toBeLessThan(1e-14);
+    // and at a point without ties the tiled gradient matches finite differences
+    const feeds: Feeds = { x: distinct(shape, 9) };
+    expect(maxRelError(evaluate(grad(a, { of: "L", wrt: ["x"] }), feeds)[gradName("x")]!.data, fdGradient(a, feeds, "L", "x"))).toBeLessThan(1e-6);
+  });
+
   it("padding never wins: an all-negative border window takes its max from the input", () => {
     const g = new GraphBuilder();
     const x = g.input("x", [1, 1, 2]);
