@@ -7,15 +7,28 @@
 import { iv, type Interval } from "../../ir/interval-tensor.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import type { Tensor } from "../../ir/tensor.js";
+import { productError } from "../../num/interval/directed.js";
 import { nextDown, nextUp } from "../../num/interval/round.js";
 import { scalarKernel } from "./node-intervals.js";
 
-// Products and sums rounded to nearest, then stepped one float outward: the rounding error is
-// below one ulp, so the step encloses the exact result (a product with an exact 0 factor is 0,
-// also against ±∞, which is never a member of an interval). Much cheaper than the library's
-// tight directed rounding, and these two ops are most of a derivative graph.
-const mulLo = (x: number, y: number): number => (x === 0 || y === 0 ? 0 : nextDown(x * y));
-const mulHi = (x: number, y: number): number => (x === 0 || y === 0 ? 0 : nextUp(x * y));
+// Products and sums rounded to nearest, then stepped one float outward unless the error-free
+// transformation (Dekker's product, Knuth's two-sum) shows the rounded result is on the right side
+// of the exact one: the rounding error is below one ulp, so this encloses the exact result, keeps
+// exact results exact (1 − 1 = 0 at an open end stays ≥ 0), and costs far less than the library's
+// tight directed rounding. A product with an exact 0 factor is 0, also against ±∞, which is never
+// a member of an interval.
+const mulLo = (x: number, y: number): number => {
+  if (x === 0 || y === 0) return 0;
+  const p = x * y;
+  const e = productError(x, y, p);
+  return e >= 0 ? p : nextDown(p);
+};
+const mulHi = (x: number, y: number): number => {
+  if (x === 0 || y === 0) return 0;
+  const p = x * y;
+  const e = productError(x, y, p);
+  return e <= 0 ? p : nextUp(p);
+};
 
 function fastMul(a: Interval, b: Interval): Interval {
   if (a.lo !== a.lo || a.hi !== a.hi || b.lo !== b.lo || b.hi !== b.hi) return iv.NAN_INTERVAL;
@@ -29,13 +42,22 @@ function fastMul(a: Interval, b: Interval): Interval {
   };
 }
 
+function sumError(x: number, y: number, s: number): number {
+  if (!Number.isFinite(s)) return NaN;
+  const bb = s - x;
+  return (x - (s - bb)) + (y - bb);
+}
 const addLo = (x: number, y: number): number => {
   const s = x + y;
-  return y === 0 ? x : x === 0 ? y : nextDown(s);
+  if (s === Infinity && Number.isFinite(x) && Number.isFinite(y)) return Number.MAX_VALUE;
+  const e = sumError(x, y, s);
+  return e >= 0 || s === -Infinity ? s : nextDown(s);
 };
 const addHi = (x: number, y: number): number => {
   const s = x + y;
-  return y === 0 ? x : x === 0 ? y : nextUp(s);
+  if (s === -Infinity && Number.isFinite(x) && Number.isFinite(y)) return -Number.MAX_VALUE;
+  const e = sumError(x, y, s);
+  return e <= 0 || s === Infinity ? s : nextUp(s);
 };
 
 function fastAdd(a: Interval, b: Interval): Interval {
