@@ -2,8 +2,8 @@
  * `losscape demo`: one self-contained HTML page (inline SVG and CSS, no scripts, fonts or network
  * requests) that walks through the seed question with real results: sigmoid's f'' with its sign
  * proven, ReLU convex, a convex-of-convex composition that is not convex, a ReLU combination with two
- * local minima, the seed answer's certificate checked exactly, and the landscape and Hessian spectrum
- * of a small trained ReLU network.
+ * local minima, the seed answer's certificate checked exactly, the landscape and Hessian spectrum
+ * of a small trained ReLU network, and the same analyses on a CNN imported from an ONNX file.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +19,11 @@ import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
 import { parseModelSpec } from "../../model/spec.js";
 import { mlpProblem } from "../../model/problem/from-mlp.js";
+import { onnxProblem } from "../../model/problem/from-onnx.js";
+import { inspectProblem } from "../../model/problem/inspect.js";
+import { loadDataset } from "../../model/datasets/registry.js";
+import { importOnnxModel } from "../../onnx/import-model.js";
+import { writeLenetOnnx } from "../../onnx/lenet-writer.js";
 import { VERSION } from "../../version.js";
 import { curvaturePlot } from "../curvature-plot.js";
 import { hessianPlots } from "../hessian-plots.js";
@@ -151,6 +156,49 @@ async function trainedNetworkSections(ex: Executor, seed: number): Promise<Secti
   ];
 }
 
+/** Digits in the CNN section: enough for a real picture, few enough that the demo stays a few seconds. */
+const DEMO_CNN_SAMPLES = 300;
+
+/**
+ * A LeNet-5 as users bring their own models: an ONNX file (written by losscape's ONNX writer, so the
+ * demo needs no PyTorch), imported into the same loss problem as the MLP above, trained, and drawn.
+ * It runs in float32 on ONNX Runtime, the fast choice for CNNs.
+ */
+async function onnxModelSection(seed: number): Promise<Section> {
+  const bytes = writeLenetOnnx(seed);
+  const data = loadDataset("mnist", { n: DEMO_CNN_SAMPLES });
+  const p = onnxProblem(importOnnxModel(bytes, { path: "lenet.onnx", dir: "." }), data, {
+    source: "lenet.onnx", loss: "cross_entropy", l2: 0, spec: { model: { type: "onnx", path: "lenet.onnx" }, loss: "cross_entropy" }, modelHash: "demo", bytes, dir: "."
+  });
+  const ex = createOnnxExecutor({ dtype: "float32" });
+  try {
+    const info = inspectProblem(p);
+    const run = await trainRun(p, { optimizer: "adam", lr: 0.003, momentum: 0, epochs: 4, batchSize: 100, seed }, ex);
+    // 31 points on [−0.25, 1.25]: t = 0 and t = 1 are samples 5 and 25 exactly.
+    const line = await lineProfile(p, p.theta0!, run.theta, 31, ex);
+    const surface = await pcaSurface(p, run, 11, ex);
+    const plots = pcaSurfacePlots(surface, "cross_entropy");
+    const last = run.history[run.history.length - 1]!;
+    const rows = info.parameters.map((b) => `<tr><th>${e(b.name)}</th><td>[${b.shape.join(", ")}] at ${b.offset}, ${b.count} values</td></tr>`).join("");
+    return {
+      title: "Your own model: a CNN from an ONNX file",
+      body:
+        `<p>Everything above works on networks people actually train. A LeNet-5 saved as ONNX (the format <code>torch.onnx.export</code> writes; ` +
+        `ops ${e(info.ops.join(", "))}) is imported into the same loss problem: θ is its ${info.parameterCount} trainable weights in file order.</p>` +
+        `<table class="facts">${rows}</table>` +
+        `<p>Trained from the file's own weights with Adam on ${data.n} MNIST digits (${run.totalSteps} steps): loss ${n(line.values.loss![5]!)} → ` +
+        `${n(last.trainLoss)}${last.trainAccuracy !== undefined ? `, accuracy ${(100 * last.trainAccuracy).toFixed(1)}%` : ""}. ` +
+        `Below, the loss on the line from the file's weights (t = 0) to the trained ones (t = 1), and on the PCA plane of the training path.</p>` +
+        figure(lineProfilePlot(line, "cross_entropy"), "loss (and accuracy) on θ(t) = θfile + t·(θtrained − θfile)") +
+        figure(plots["trajectory"]!, "loss contours on the PCA plane of the CNN's training trajectory") +
+        `<p class="muted">The same on your model: <code>losscape inspect net.json</code>, <code>losscape train net.json --out run</code> (writes <code>run/model.onnx</code>), ` +
+        `<code>losscape landscape net.json --to run/model.onnx</code>.</p>`
+    };
+  } finally {
+    await ex.dispose();
+  }
+}
+
 const CSS = `
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1d1d1f; max-width: 900px; margin: 0 auto; padding: 24px; line-height: 1.5; }
 h1 { font-size: 26px; margin-bottom: 4px; } h2 { font-size: 20px; margin-top: 36px; border-top: 1px solid #ddd; padding-top: 18px; }
@@ -201,6 +249,11 @@ export async function buildDemoReport(options: DemoOptions = {}): Promise<DemoRe
       networkSections = [{ title: "The landscape of a small trained ReLU network", body: `<p class="missing">This part could not be computed: ${e(err instanceof Error ? err.message : String(err))}</p>` }];
     }
     sections.push(...networkSections);
+    try {
+      sections.push(await onnxModelSection(seed));
+    } catch (err) {
+      sections.push({ title: "Your own model: a CNN from an ONNX file", body: `<p class="missing">This part could not be computed: ${e(err instanceof Error ? err.message : String(err))}</p>` });
+    }
     const seconds = (performance.now() - t0) / 1000;
     const toc = sections.map((s, i) => `<li><a href="#s${i + 1}">${e(s.title)}</a></li>`).join("");
     const html =
