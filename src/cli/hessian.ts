@@ -32,6 +32,7 @@ interface HessianCliOptions {
   threads?: number;
   plot?: string;
   saveVectors?: string;
+  queue?: string;
 }
 
 /** The float32 HVP carries ~1e-7 relative noise, so a 1e-8 Lanczos tolerance could never be met. */
@@ -146,7 +147,12 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", parseInteger("--threads", 1))
     .option("--plot <file>", "write the spectrum / density plot (.svg or .png)")
     .option("--save-vectors <dir>", "write eigenvectors as .npy (landscape directions) and manifest.json")
+    .option("--queue <url>", "spread --trace probes and --density runs over a worker pool (redis://[:password@]host:port; see losscape worker); same seed, same numbers")
     .action(async (specArg: string, o: HessianCliOptions) => {
+      if (o.queue !== undefined && !o.trace && !o.density) throw new UserError("--queue spreads --trace probes and --density runs over a worker pool: add --trace or --density");
+      if (o.queue !== undefined && o.trace && o.traceMethod === "hutch++") {
+        throw new UserError("--queue spreads Hutchinson probes; Hutch++'s sketch is one sequential chain: use --trace-method hutchinson, or drop --queue");
+      }
       if (o.plot !== undefined) {
         (await import("../plot/write-plot.js")).plotFormatFor(o.plot);
         if (!o.exact && !o.density) throw new UserError("--plot draws the exact spectrum or the density: add --exact or --density");
@@ -163,7 +169,19 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const input = loadProblem(specArg);
       const theta = await loadTheta(input, o.params);
       const executor = await makeExecutor(o);
+      let pool: import("../distributed/pool.js").Pool | null = null;
       try {
+        let remote: import("../hessian/analyze.js").RemoteProbes | undefined;
+        if (o.queue !== undefined) {
+          const [{ parseQueueUrl }, { openPool }, { queueRemoteProbes }] = await Promise.all([
+            import("../distributed/connection.js"), import("../distributed/pool.js"), import("../distributed/remote-hessian.js")
+          ]);
+          pool = await openPool(parseQueueUrl(o.queue));
+          remote = queueRemoteProbes(pool, {
+            problem: input.problem, theta, dtype: o.dtype, executor: o.executor,
+            log: (line) => void process.stderr.write(`losscape: ${line}\n`)
+          });
+        }
         const report = await analyzeHessian({
           problem: input.problem,
           theta,
@@ -177,7 +195,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
           ...(o.trace ? { trace: { method: o.traceMethod, probes: o.probes } } : {}),
           ...(o.density ? { density: { runs: o.runs, steps: o.steps, ...(o.sigma !== undefined ? { sigma: o.sigma } : {}) } } : {}),
           blocks: o.blocks ?? false,
-          seed: o.seed
+          seed: o.seed,
+          ...(remote ? { remote } : {})
         });
         const written: string[] = [];
         if (o.plot !== undefined) {
@@ -200,6 +219,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         }
         setExitCode(0);
       } finally {
+        await pool?.close();
         await executor.dispose();
       }
     });

@@ -45,6 +45,7 @@ interface LandscapeCliOptions {
   vtp: boolean;
   force?: boolean;
   progress: boolean;
+  queue?: string;
 }
 
 function rangeOption(name: string): (v: string) => AxisRange {
@@ -149,6 +150,11 @@ Output in --out: loss.npy / accuracy.npy of shape [ny, nx] (loss[j][i] is at
 manifest.json, plots (curve | contour, contour-filled, heatmap, surface,
 trajectory) and surface.vtp for ParaView.
 
+Worker pool (--queue redis://host:port): the chunks are computed by \`losscape worker\`
+processes on any machines that reach that Redis; this command publishes the
+problem, enqueues the chunks, writes each as it arrives and then the same files
+as a local run (loss.npy byte for byte). Killed, it resumes when rerun.
+
 Resumable: points are computed in chunks written atomically to --out/chunks/;
 rerun the same command after an interruption to continue where it stopped.
 A rerun with different inputs into the same folder is refused unless --force.
@@ -195,6 +201,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--no-vtp", "write no surface.vtp")
     .option("--force", "overwrite a landscape computed from different inputs in --out")
     .option("--no-progress", "no progress output")
+    .option("--queue <url>", "compute the chunks on a worker pool: redis://[:password@]host:port (rediss:// for TLS); see losscape worker")
     .action(async (specArg: string, o: LandscapeCliOptions) => {
       if (o.ignoreBias && o.includeBias) throw new UserError("--ignore-bias and --include-bias contradict each other");
       const formats = o.format.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
@@ -226,7 +233,18 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const ex = createOnnxExecutor(o.threads ? { threads: o.threads } : {});
       let progress: Progress | null = null;
       let eig: EigRatioEvaluator | null = null;
+      let pool: import("../distributed/pool.js").Pool | null = null;
       try {
+        let remote: import("../landscape/remote-surface.js").ChunkEvaluator | undefined;
+        if (o.queue !== undefined) {
+          const [{ parseQueueUrl }, { openPool }, { queueChunkEvaluator }] = await Promise.all([
+            import("../distributed/connection.js"), import("../distributed/pool.js"), import("../distributed/remote-landscape.js")
+          ]);
+          const q = parseQueueUrl(o.queue);
+          pool = await openPool(q);
+          remote = queueChunkEvaluator(pool, (line) => void process.stderr.write(`losscape: ${line}\n`));
+          if (o.progress) process.stderr.write(`landscape: chunks go to the worker pool at ${q.masked}\n`);
+        }
         const r = await runLandscape(
           {
             problem: input.problem, theta, directions,
@@ -236,14 +254,16 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
             dtype: o.dtype,
             ...(o.batchPoints ? { batchPoints: o.batchPoints } : {}), ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
             plain: o.plain ?? false, force: o.force ?? false, outDir: resolve(o.out.trim()),
-            extraOutputs: [...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE]
+            extraOutputs: [...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE],
+            ...(remote ? { remote } : {})
           },
           ex,
           (p) => {
             if (!o.progress) return;
             progress ??= createProgress({ total: p.total, label: "landscape", unit: "points", stream: process.stderr, alreadyDone: p.reused });
-            if (p.done === p.total) progress.finish();
-            else progress.update(p.done);
+            const fields = p.workers !== undefined ? { workers: String(p.workers) } : undefined;
+            if (p.done === p.total) progress.finish(fields);
+            else progress.update(p.done, fields);
           }
         );
         const written: string[] = Object.values(r.manifest["files"] as Record<string, string>);
@@ -290,6 +310,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         );
         setExitCode(0);
       } finally {
+        await pool?.close();
         await ex.dispose();
       }
     });

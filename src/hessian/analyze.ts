@@ -8,8 +8,8 @@ import type { LossProblem } from "../model/problem/loss-problem.js";
 import { UserError } from "../util/errors.js";
 import { DEFAULT_MAX_EXACT, checkExactSize, exactSpectrum } from "./dense.js";
 import { createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph, type OperatorBlock } from "./hvp-operator.js";
-import { hutchinsonTrace, hutchPlusPlus, lanczos, norm, slqDensity } from "../num/linalg/index.js";
-import type { RitzPair, SlqDensity } from "../num/linalg/index.js";
+import { hutchinsonFromValues, hutchinsonTrace, hutchPlusPlus, lanczos, norm, slqDensity, slqFromRules } from "../num/linalg/index.js";
+import type { QuadratureRule, RitzPair, SlqDensity } from "../num/linalg/index.js";
 
 export type TraceMethod = "hutchinson" | "hutch++";
 
@@ -41,6 +41,20 @@ export interface HessianRequest {
   seed: number;
   /** Reuse an HVP graph built by createHvpGraph for this spec and data (and the executor's session). */
   hvpGraph?: HvpGraph;
+  /** Compute Hutchinson probes and SLQ runs elsewhere (a worker pool); combined here in the local order. */
+  remote?: RemoteProbes;
+}
+
+/**
+ * The independent parts of the stochastic estimates, computed by others from the seed and their index
+ * alone: probe k is the k-th Rademacher vector of the seed's sequence (rademacherSequence), and SLQ run r
+ * starts from vector r of that sequence. Results come back in index order.
+ */
+export interface RemoteProbes {
+  /** zᵀ H_b z for probes 0..probes-1 of block b. */
+  traceValues(block: OperatorBlock, seed: number, probes: number): Promise<Float64Array>;
+  /** The quadrature rule of each SLQ run 0..runs-1 of block b (steps already capped at the block size). */
+  slqRules(block: OperatorBlock, seed: number, runs: number, steps: number): Promise<QuadratureRule[]>;
 }
 
 export interface LanczosSummary {
@@ -110,6 +124,9 @@ function validate(r: HessianRequest): void {
   checkPositiveInt(r.maxIter, "--max-iter");
   checkPositiveInt(r.maxExact, "--max-exact");
   if (r.trace) checkPositiveInt(r.trace.probes, "--probes");
+  if (r.remote && r.trace?.method === "hutch++") {
+    throw new UserError("a worker pool spreads Hutchinson probes and SLQ runs, not Hutch++'s sketch (one sequential chain): use the hutchinson trace method, or run without the queue");
+  }
   if (r.trace?.method === "hutch++" && r.trace.probes < 3) throw new UserError(`--probes must be at least 3 for Hutch++, got ${r.trace.probes}`);
   if (r.density) {
     checkPositiveInt(r.density.runs, "--runs");
@@ -125,6 +142,7 @@ function validate(r: HessianRequest): void {
 async function analyzeOperator(op: HessianOperator, r: HessianRequest): Promise<SpectrumAnalysis> {
   const { n } = op;
   const start = op.hvps;
+  let remoteHvps = 0;
   const out: SpectrumAnalysis = { name: op.block.name, offset: op.block.offset, n, hvps: 0 };
   if (r.exact) {
     const ex = await exactSpectrum(op.matvec, n, { maxN: r.maxExact ?? DEFAULT_MAX_EXACT });
@@ -153,12 +171,24 @@ async function analyzeOperator(op: HessianOperator, r: HessianRequest): Promise<
     if (r.trace.method === "hutch++") {
       const t = await hutchPlusPlus(op.matvec, n, { matvecs: r.trace.probes, seed: r.seed });
       out.trace = { method: "hutch++", trace: t.trace, standardError: t.standardError, probes: t.probes, hvps: op.hvps - before, sketchRank: t.sketchRank };
+    } else if (r.remote) {
+      const t = hutchinsonFromValues(await r.remote.traceValues(op.block, r.seed, r.trace.probes));
+      remoteHvps += t.matvecs;
+      out.trace = { method: "hutchinson", trace: t.trace, standardError: t.standardError, probes: t.probes, hvps: t.matvecs };
     } else {
       const t = await hutchinsonTrace(op.matvec, n, { probes: r.trace.probes, seed: r.seed });
       out.trace = { method: "hutchinson", trace: t.trace, standardError: t.standardError, probes: t.probes, hvps: op.hvps - before };
     }
   }
-  if (r.density) {
+  if (r.density && r.remote) {
+    const d = slqFromRules(await r.remote.slqRules(op.block, r.seed, r.density.runs, Math.min(r.density.steps, n)), {
+      runs: r.density.runs,
+      ...(r.density.gridPoints !== undefined ? { gridPoints: r.density.gridPoints } : {}),
+      ...(r.density.sigma !== undefined ? { sigma: r.density.sigma } : {})
+    });
+    remoteHvps += d.matvecs;
+    out.density = { ...d, runs: r.density.runs, steps: Math.min(r.density.steps, n) };
+  } else if (r.density) {
     const d = await slqDensity(op.matvec, n, {
       runs: r.density.runs,
       steps: r.density.steps,
@@ -168,7 +198,7 @@ async function analyzeOperator(op: HessianOperator, r: HessianRequest): Promise<
     });
     out.density = { ...d, runs: r.density.runs, steps: Math.min(r.density.steps, n) };
   }
-  out.hvps = op.hvps - start;
+  out.hvps = op.hvps - start + remoteHvps;
   return out;
 }
 

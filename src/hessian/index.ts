@@ -19,6 +19,7 @@ export type {
   HessianReport,
   HessianRequest,
   LanczosSummary,
+  RemoteProbes,
   SpectrumAnalysis,
   TraceMethod,
   TraceSummary

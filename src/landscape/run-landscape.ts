@@ -19,6 +19,7 @@ import { ChunkStore, chunkCount, type RunIdentity } from "./chunk-store.js";
 import { makeDirections, type DirectionRequest } from "./directions/make-directions.js";
 import type { Normalization } from "./directions/normalize.js";
 import { defaultBatch, EVALUATOR_METHODS, evaluateSurface, evaluatorKind } from "./surface-engine.js";
+import { evaluateSurfaceRemote, type ChunkEvaluator } from "./remote-surface.js";
 import {
   isNetworkMetric,
   METRICS,
@@ -70,6 +71,11 @@ export interface LandscapeRequest {
   outDir: string;
   /** More files in outDir that belong to a run (plots) and are removed with force. */
   extraOutputs?: readonly string[];
+  /**
+   * Compute the missing chunks elsewhere (a worker pool). Chunks still land in the folder store as they
+   * arrive, and the identity is the local run's: a queue run and a local run resume each other.
+   */
+  remote?: ChunkEvaluator;
 }
 
 export interface LandscapeProgress {
@@ -77,6 +83,8 @@ export interface LandscapeProgress {
   total: number;
   /** Points found on disk from an earlier run. */
   reused: number;
+  /** Remote runs: distinct workers that have returned chunks so far. */
+  workers?: number;
 }
 
 export interface LandscapeResult {
@@ -248,10 +256,20 @@ export async function runLandscape(
   const identity: RunIdentity = { key: createHash("sha256").update(canonical(identityInputs)).digest("hex"), inputs: identityInputs };
   const outDir = req.outDir;
   const store = ChunkStore.open(outDir, identity, chunkLayout, { force: req.force, outputs: [...Object.values(LANDSCAPE_FILES), ...(req.extraOutputs ?? [])] });
-  const run = await evaluateSurface(surface, { xs, ys, chunks: chunkLayout }, store, {
-    kind, batch, ...(req.metricPlugins ? { metricPlugins: req.metricPlugins } : {}),
-    onProgress: (done, totalPoints, reused) => onProgress({ done, total: totalPoints, reused })
-  }, ex);
+  const plan = { xs, ys, chunks: chunkLayout };
+  const run = req.remote
+    ? await evaluateSurfaceRemote(
+      {
+        identity, surface, plan, metrics, kind, batch,
+        pluginSettings: Object.fromEntries(pluginMetrics.map((m) => [m, req.metricPlugins![m]!.settings]))
+      },
+      store, req.remote,
+      (done, totalPoints, reused, workers) => onProgress({ done, total: totalPoints, reused, ...(workers !== undefined ? { workers } : {}) })
+    )
+    : await evaluateSurface(surface, plan, store, {
+      kind, batch, ...(req.metricPlugins ? { metricPlugins: req.metricPlugins } : {}),
+      onProgress: (done, totalPoints, reused) => onProgress({ done, total: totalPoints, reused })
+    }, ex);
   const values = run.values;
   const nChunks = chunkCount(chunkLayout);
 
@@ -294,6 +312,7 @@ export async function runLandscape(
     evaluation: {
       method: EVALUATOR_METHODS[kind],
       batchPoints: batch, chunkSize, chunks: nChunks, executor: ex.name,
+      ...(req.remote ? { queue: "chunks computed by a worker pool (losscape worker)" } : {}),
       ...(pluginMetrics.length > 0
         ? {
           plugins: Object.fromEntries(pluginMetrics.map((m) => [m, {

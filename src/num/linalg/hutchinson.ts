@@ -73,6 +73,34 @@ class SampleMoments {
   }
 }
 
+/**
+ * The Rademacher vectors hutchinsonTrace (and slqDensity, for its start vectors) draws from `seed`,
+ * one after another: vector k is the k-th n-sign draw. `at(k)` lets another process compute probe k
+ * alone; going forward from the last vector costs only the draws in between.
+ */
+export function rademacherSequence(seed: number, n: number): { at(k: number): Float64Array } {
+  let rng = createRng(seed);
+  let next = 0;
+  return {
+    at(k) {
+      if (k < next) {
+        rng = createRng(seed);
+        next = 0;
+      }
+      for (; next < k; next++) for (let i = 0; i < n; i++) rng.sign();
+      next++;
+      return rademacher(rng, n);
+    }
+  };
+}
+
+/** The estimate from the probe values zᵀAz in probe order: bit for bit what hutchinsonTrace returns for them. */
+export function hutchinsonFromValues(values: ArrayLike<number>): TraceEstimate {
+  const moments = new SampleMoments();
+  for (let p = 0; p < values.length; p++) moments.add(values[p]!);
+  return { trace: moments.mean, standardError: moments.standardError(), probes: values.length, matvecs: values.length };
+}
+
 export async function hutchinsonTrace(
   matvec: MatVec,
   n: number,

@@ -16,13 +16,13 @@ export type {
 export { lanczos } from "./lanczos.js";
 export { KrylovBasis } from "./krylov.js";
 export type { LanczosOptions, LanczosResult, LanczosWhich, RitzPair } from "./lanczos.js";
-export { hutchinsonTrace, hutchPlusPlus } from "./hutchinson.js";
+export { hutchinsonTrace, hutchPlusPlus, hutchinsonFromValues, rademacherSequence } from "./hutchinson.js";
 export type {
   HutchinsonOptions,
   HutchPlusPlusEstimate,
   HutchPlusPlusOptions,
   TraceEstimate
 } from "./hutchinson.js";
-export { slqDensity, DEFAULT_SIGMA_FRACTION, GRID_PADDING_SIGMAS } from "./slq.js";
-export type { SlqDensity, SlqOptions } from "./slq.js";
+export { slqDensity, quadratureRule, slqFromRules, DEFAULT_SIGMA_FRACTION, GRID_PADDING_SIGMAS } from "./slq.js";
+export type { QuadratureRule, SlqDensity, SlqOptions } from "./slq.js";
 export { axpy, dot, norm, orthogonalizeAgainst } from "./vector-ops.js";

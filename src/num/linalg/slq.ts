@@ -63,7 +63,7 @@ function defaultSigma(lambdaMin: number, lambdaMax: number): number {
 }
 
 /** One Gauss quadrature rule for the spectral measure of a normalised Rademacher start vector. */
-async function quadratureRule(
+export async function quadratureRule(
   matvec: MatVec,
   n: number,
   steps: number,
@@ -100,17 +100,31 @@ export async function slqDensity(matvec: MatVec, n: number, options: SlqOptions)
   const steps = Math.min(options.steps, n);
   const rng = createRng(seed);
 
-  const nodes: number[][] = [];
-  const weights: number[][] = [];
-  let matvecs = 0;
+  const rules: QuadratureRule[] = [];
   for (let run = 0; run < options.runs; run++) {
     const start = new Float64Array(n);
     for (let i = 0; i < n; i++) start[i] = rng.sign();
-    const rule = await quadratureRule(matvec, n, steps, start, run);
-    nodes.push(rule.nodes);
-    weights.push(rule.weights);
-    matvecs += rule.matvecs;
+    rules.push(await quadratureRule(matvec, n, steps, start, run));
   }
+  return slqFromRules(rules, options);
+}
+
+export interface QuadratureRule {
+  nodes: number[];
+  weights: number[];
+  matvecs: number;
+}
+
+/**
+ * The smoothed density from the runs' quadrature rules, in run order (computed here or by other
+ * processes, run r from start vector r of the seeded Rademacher sequence): what slqDensity returns.
+ */
+export function slqFromRules(rules: readonly QuadratureRule[], options: Pick<SlqOptions, "gridPoints" | "sigma" | "runs">): SlqDensity {
+  const gridPoints = options.gridPoints ?? 1000;
+  const nodes: number[][] = rules.map((r) => r.nodes);
+  const weights: number[][] = rules.map((r) => r.weights);
+  let matvecs = 0;
+  for (const r of rules) matvecs += r.matvecs;
 
   let lambdaMin = Infinity;
   let lambdaMax = -Infinity;
