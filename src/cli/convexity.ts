@@ -44,7 +44,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .argument("<spec>", "model spec JSON file, or a built-in example name (losscape example lists them)")
     .option("--json", "print the result as JSON")
     .option("--seed <n>", "seed of every random choice", parseInteger("--seed", 0), 0)
-    .option("--budget <seconds>", "wall-clock budget of the search", parseNumber("--budget"), 20)
+    .option("--budget <seconds>", "wall-clock budget of the whole command, loading and rigorous checks included", parseNumber("--budget"), 20)
     .option("--certificate <file>", "write the certificate (JSON) here when the loss is not convex")
     .option("--plot <file>", "plot the loss along θa -> θb against the chord (.svg or .png)")
     .option("--params <file>", "a parameter vector (JSON array or .npy) used as a reference point")
@@ -56,6 +56,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     )
     .addHelpText("after", HELP)
     .action(async (specArg: string, o: ConvexityCliOptions) => {
+      // The budget is the whole command's: loading the data and the rigorous checks count too.
+      const deadline = Date.now() + o.budget * 1000;
       if (!(o.budget > 0)) throw new UserError(`--budget must be a positive number of seconds, got ${o.budget}`);
       if (o.plot) (await import("../plot/write-plot.js")).plotFormatFor(o.plot);
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
@@ -68,7 +70,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const params = o.params ? loadProblemParams(o.params, problem.layout, "--params") : undefined;
       const executor = searchExecutor(o.executor, problem.data.n, problem.layout.size);
       const r = await analyzeNetworkConvexity(problem, {
-        seed: o.seed, budgetSeconds: o.budget, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
+        seed: o.seed, budgetSeconds: o.budget, deadline, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
         ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})
       }).finally(() => executor.dispose());
       process.stdout.write(o.json ? `${JSON.stringify(convexityJson(r), null, 2)}\n` : renderConvexityText(r, src.source));

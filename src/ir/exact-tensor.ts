@@ -8,6 +8,7 @@ import type { Attrs, ValueType } from "./graph.js";
 import { broadcastIndexMap, broadcastShapes, sizeOf, type Shape } from "./shape.js";
 import { matmulPlan, matmulShape, reduceAxes, reducedShape } from "./kernels.js";
 import type { Tensor } from "./tensor.js";
+import { checkpoint } from "../util/checkpoint.js";
 
 export interface ExactTensor {
   readonly shape: readonly number[];
@@ -76,6 +77,7 @@ export function exactMatmul(a: ExactTensor, b: ExactTensor): ExactTensor {
   for (let t = 0; t < nb; t++) {
     const ao = aOffset(t), bo = bOffset(t), ro = t * m * n;
     for (let i = 0; i < m; i++) {
+      checkpoint();
       for (let j = 0; j < n; j++) {
         let s = Rational.ZERO;
         for (let p = 0; p < k; p++) {

@@ -1,3 +1,4 @@
+import { checkpoint } from "../util/checkpoint.js";
 import type { DType } from "./dtype.js";
 import type { Tensor } from "./tensor.js";
 
@@ -70,6 +71,7 @@ export function interpret<V>(
   for (const o of wanted) lastUse[o.id] = graph.nodes.length;
   for (const node of graph.nodes) {
     if (!live[node.id]) continue;
+    checkpoint();
     if (node.op === "Input") {
       const name = node.attrs["name"] as string;
       const v = feeds[name];

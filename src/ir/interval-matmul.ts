@@ -16,6 +16,7 @@
  */
 import { addDown, addUp, mulUp, subUp } from "../num/interval/index.js";
 import type { MatmulPlan } from "./kernels.js";
+import { checkpoint } from "../util/checkpoint.js";
 
 const U = 2 ** -53;
 const ETA = Number.MIN_VALUE;
@@ -63,6 +64,7 @@ export function midRadMatmul(
   for (let bt = 0; bt < batches; bt++) {
     const ao = aOffset(bt), bo = bOffset(bt), ro = bt * m * n;
     for (let i = 0; i < m; i++) {
+      if ((i & 31) === 0) checkpoint();
       const row = ro + i * n;
       for (let p = 0; p < k; p++) {
         const am = A.mid[ao + i * k + p]!, ar = A.rad[ao + i * k + p]!;

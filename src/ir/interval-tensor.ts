@@ -13,6 +13,7 @@ import { matmulPlan, matmulShape, reduceAxes, reducedShape, type MatmulPlan } fr
 import { midRadMatmul } from "./interval-matmul.js";
 import { broadcastIndexMap, broadcastShapes, sizeOf, type Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
+import { checkpoint } from "../util/checkpoint.js";
 
 /** The number-level interval library, re-exported so op records import it from one place in ir/. */
 export { iv };
@@ -152,6 +153,7 @@ export function termByTermMatmul(a: IntervalTensor, b: IntervalTensor, plan: Mat
   for (let t = 0; t < nb; t++) {
     const ao = aOffset(t), bo = bOffset(t), ro = t * m * n;
     for (let i = 0; i < m; i++) {
+      checkpoint();
       for (let j = 0; j < n; j++) {
         acc.lo = 0;
         acc.hi = 0;
@@ -225,6 +227,7 @@ export function intervalLanes(x: IntervalTensor, axis: number, type: ValueType, 
   const outer = sizeOf(shape.slice(0, axis));
   const lo = new Float64Array(x.lo.length), hi = new Float64Array(x.hi.length);
   for (let o = 0; o < outer; o++) {
+    if ((o & 255) === 0) checkpoint();
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
       const lane: Interval[] = [];

@@ -11,6 +11,7 @@
  * Every certificate is re-checked exactly or with intervals before it is reported.
  */
 import type { Executor } from "../exec/executor.js";
+import { isExactlyEvaluable } from "../exec/exact-interpreter.js";
 import { createReferenceExecutor } from "../exec/reference.js";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
 import {
@@ -30,8 +31,13 @@ import { createOptimizer } from "./train/optimizers.js";
 
 export interface NetworkConvexityOptions {
   seed?: number;
-  /** Wall-clock budget for the whole analysis, in seconds (default 20). */
+  /** Wall-clock budget for the whole analysis, rigorous checks included, in seconds (default 20). */
   budgetSeconds?: number;
+  /**
+   * When the analysis must be done (Date.now() milliseconds), if earlier than the budget's end: a
+   * caller that spent part of the budget before the call (loading the data) passes its own end.
+   */
+  deadline?: number;
   executor?: Executor;
   /** The spec as the user wrote it, embedded in certificates so they can be re-checked alone. */
   specInput?: unknown;
@@ -286,8 +292,12 @@ async function trainBriefly(oracle: LossOracle, theta0: Float64Array, steps: num
   const theta = theta0.slice();
   const adam = createOptimizer({ name: "adam", lr: 0.03, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, theta.length);
   let best = theta.slice(), bestLoss = Infinity;
-  for (let k = 1; k <= steps && Date.now() < deadline; k++) {
+  // a step is not started when the last one would not fit before the deadline
+  let stepMs = 0;
+  for (let k = 1; k <= steps && Date.now() + stepMs < deadline; k++) {
+    const t0 = Date.now();
     const { value, gradient } = await oracle.valueAndGradient(theta);
+    stepMs = Date.now() - t0;
     if (!Number.isFinite(value)) break;
     if (value < bestLoss) {
       bestLoss = value;
@@ -358,6 +368,14 @@ async function lossOnSegment(oracle: LossOracle, a: Float64Array, b: Float64Arra
   return { s, loss };
 }
 
+/** As many profile points as fit before the deadline (one loss evaluation each), at least 21 for a readable curve. */
+async function profileSamplesWithin(oracle: LossOracle, theta: Float64Array, wanted: number, deadline: number): Promise<number> {
+  const t0 = Date.now();
+  await oracle.value(theta);
+  const each = Math.max(1, Date.now() - t0);
+  return Math.max(Math.min(21, wanted), Math.min(wanted, Math.floor((deadline - Date.now()) / each)));
+}
+
 async function segmentProfile(oracle: LossOracle, a: Float64Array, b: Float64Array, t: number, samples: number): Promise<SegmentProfile> {
   return { ...(await lossOnSegment(oracle, a, b, samples)), sCertificate: 1 - t };
 }
@@ -380,7 +398,7 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
   const seed = opts.seed ?? 0;
   const budget = opts.budgetSeconds ?? 20;
   const start = Date.now();
-  const deadline = start + budget * 1000;
+  const deadline = Math.min(start + budget * 1000, opts.deadline ?? Infinity);
   const executor = opts.executor ?? createReferenceExecutor();
   const { graph } = lossGraph(problem, { withAccuracy: false });
   const layout = problem.layout;
@@ -404,7 +422,7 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
   // an exact fit leaves nothing for training to improve; otherwise trained parameters are the better reference
   if (hasHidden && (!fit || (await oracle.value(fit)) > 0)) {
     // at most 30% of the budget: trained parameters fit the data, so a symmetry that breaks the fit shows
-    const trained = await trainBriefly(oracle, init, 300, start + budget * 1000 * 0.3);
+    const trained = await trainBriefly(oracle, init, 300, start + (deadline - start) * 0.3);
     refs.push({ theta: trained, origin: "the network trained briefly (full-batch Adam from a seeded initialisation)" });
   }
   refs.push({ theta: init, origin: "a seeded random initialisation" });
@@ -423,6 +441,13 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
     explanation = `The loss is convex in all ${layout.size} parameters: ${main.proof!.summary}.`;
   } else if (certificate) {
     explanation = certificate.explanation!;
+  } else if (main.search?.unverified) {
+    const u = main.search.unverified;
+    explanation =
+      `Unknown within the time budget: ${u.strategy} found a candidate pair with a float gap of ${num(u.gap)} above the chord, ` +
+      `but its rigorous check (the loss recomputed on all ${dataset.n} samples in ${isExactlyEvaluable(graph, ["loss"]) ? "exact rationals" : "interval arithmetic"}) ` +
+      `${u.secondsSpent > 0 ? `was stopped after ${u.secondsSpent.toFixed(1)} s at the end of the budget` : "would not have finished before the end of the budget"}; ` +
+      `a larger time budget lets it finish and gives the certificate.`;
   } else {
     const tried = (main.search?.reports ?? []).map((r) => `${r.strategy} (${r.candidates} candidates, best float gap ${r.bestGap === -Infinity ? "none" : num(r.bestGap)})`);
     explanation =
@@ -436,6 +461,10 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
     const theta0 = main.violation ? Float64Array.from(main.violation.candidate.thetaA) : refs[0]!.theta;
     const specs = blockSpecs(layout);
     for (const [k, b] of specs.entries()) {
+      if (Date.now() >= deadline) {
+        blocks.push({ params: b.params, offset: b.offset, size: b.size, verdict: "unknown", reason: "not analysed: the time budget ran out first" });
+        continue;
+      }
       const left = Math.max(0.05, (deadline - Date.now()) / 1000 / (specs.length - k));
       const r = await analyzeBlockConvexity({
         graph, input: "theta", output: "loss", executor, seed: seed + 1 + k, budgetSeconds: left,
@@ -444,7 +473,11 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
       const res: BlockResult = { params: b.params, offset: b.offset, size: b.size, verdict: r.verdict };
       if (r.proof) res.proof = { method: "DCP", curvature: r.proof.curvature, summary: `${r.proof.summary} (for every value of the other parameters)` };
       if (r.violation) res.certificate = cert(r.violation, explainViolation(r.violation, b.params), b);
-      if (r.verdict === "unknown") res.reason = `DCP: ${r.dcpBroken[0] ?? "no rule applies"}; no violation found by ${r.search?.strategy ?? "the search"}`;
+      if (r.verdict === "unknown") {
+        res.reason = r.search?.unverified
+          ? `DCP: ${r.dcpBroken[0] ?? "no rule applies"}; a candidate's rigorous check did not fit in the time budget`
+          : `DCP: ${r.dcpBroken[0] ?? "no rule applies"}; no violation found by ${r.search?.strategy ?? "the search"}`;
+      }
       blocks.push(res);
     }
   }
@@ -452,7 +485,10 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
   const evaluations = oracle.evaluations + (main.search?.evaluations ?? 0);
   const profile =
     main.violation && (opts.profileSamples ?? 0) > 1
-      ? await segmentProfile(oracle, main.violation.candidate.thetaA, main.violation.candidate.thetaB, main.violation.candidate.t, opts.profileSamples!)
+      ? await segmentProfile(
+          oracle, main.violation.candidate.thetaA, main.violation.candidate.thetaB, main.violation.candidate.t,
+          await profileSamplesWithin(oracle, main.violation.candidate.thetaA, opts.profileSamples!, deadline)
+        )
       : undefined;
 
   return {

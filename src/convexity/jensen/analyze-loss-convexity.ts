@@ -10,7 +10,7 @@ import { tensor, type Tensor } from "../../ir/tensor.js";
 import { analyzeDcp, brokenClauses, dcpTree, type DcpTree } from "../dcp/analyze-dcp.js";
 import { LossOracle } from "./loss-oracle.js";
 import { BLOCK_INPUT, REST_INPUT, joinTheta, restrictToBlock, splitTheta, type BlockRange } from "./restrict-input.js";
-import { searchJensen, type FoundViolation, type JensenCandidate, type JensenStrategy, type StrategyReport } from "./search-jensen.js";
+import { searchJensen, type FoundViolation, type JensenCandidate, type JensenSearchResult, type JensenStrategy, type StrategyReport } from "./search-jensen.js";
 import { verifyJensen, type LossGraphRef } from "./verify-jensen.js";
 
 export type ConvexityVerdict = "convex" | "nonconvex" | "unknown";
@@ -30,6 +30,8 @@ export interface SearchSummary {
   readonly seconds: number;
   readonly timedOut: boolean;
   readonly reports: readonly StrategyReport[];
+  /** A candidate whose rigorous check did not fit in the budget (see JensenSearchResult). */
+  readonly unverified?: JensenSearchResult["unverified"];
 }
 
 export interface LossConvexityResult {
@@ -67,9 +69,9 @@ function dcpProof(graph: Graph, wrt: string, output: string): { proof?: DcpProof
   return { broken: brokenClauses(r) };
 }
 
-function summarize(reports: readonly StrategyReport[], found: FoundViolation | undefined, evaluations: number, seconds: number, timedOut: boolean): SearchSummary {
-  const strategy = found ? found.candidate.strategy : reports.map((r) => r.strategy).join(", ") || "none";
-  return { strategy, evaluations, seconds, timedOut, reports };
+function summarize(r: JensenSearchResult, found: FoundViolation | undefined): SearchSummary {
+  const strategy = found ? found.candidate.strategy : r.reports.map((x) => x.strategy).join(", ") || "none";
+  return { strategy, evaluations: r.evaluations, seconds: r.seconds, timedOut: r.timedOut, reports: r.reports, ...(r.unverified ? { unverified: r.unverified } : {}) };
 }
 
 export async function analyzeLossConvexity(o: LossConvexityOptions): Promise<LossConvexityResult> {
@@ -89,7 +91,7 @@ export async function analyzeLossConvexity(o: LossConvexityOptions): Promise<Los
     verdict: r.found ? "nonconvex" : "unknown",
     ...(r.found ? { violation: r.found } : {}),
     dcpBroken: broken,
-    search: summarize(r.reports, r.found, r.evaluations, r.seconds, r.timedOut)
+    search: summarize(r, r.found)
   };
 }
 
@@ -125,6 +127,6 @@ export async function analyzeBlockConvexity(o: BlockConvexityOptions): Promise<L
     verdict: found ? "nonconvex" : "unknown",
     ...(found ? { violation: found } : {}),
     dcpBroken: broken,
-    search: summarize(r.reports, found, r.evaluations, r.seconds, r.timedOut)
+    search: summarize(r, found)
   };
 }

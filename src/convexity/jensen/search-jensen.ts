@@ -5,6 +5,7 @@
  * of negative Hessian curvature. Every candidate with a positive float gap is handed to `verify` (the
  * rigorous check); the first verified one ends the search.
  */
+import { DeadlinePassed, deadlineCheck, withCheckpoint } from "../../util/checkpoint.js";
 import { createRng, type Rng } from "../../util/random.js";
 import type { LossOracle } from "./loss-oracle.js";
 import { mostNegativeCurvature } from "./negative-curvature.js";
@@ -68,6 +69,11 @@ export interface JensenSearchResult {
   readonly evaluations: number;
   readonly seconds: number;
   readonly timedOut: boolean;
+  /**
+   * A candidate with a positive float gap whose rigorous check did not fit in the time left (cut at
+   * the deadline, or not started because the previous check took longer than what was left).
+   */
+  readonly unverified?: { readonly strategy: JensenStrategy; readonly gap: number; readonly secondsSpent: number };
 }
 
 function normal(rng: Rng, n: number, scale: number, centre?: Float64Array): Float64Array {
@@ -182,6 +188,11 @@ export async function searchJensen(oracle: LossOracle, opts: JensenSearchOptions
   const reports: StrategyReport[] = [];
   let verifications = 0;
   let timedOut = false;
+  // The rigorous check runs synchronously (minutes for a large data set), so it is cut at the deadline
+  // from inside (checkpoints), and not started when the last one took longer than the time left.
+  let lastCheckMs = 0;
+  let candidateMs = 0;
+  let unverified: JensenSearchResult["unverified"];
 
   const sources: Record<JensenStrategy, () => Iterable<JensenCandidate> | AsyncIterable<JensenCandidate>> = {
     symmetry: () => opts.symmetry?.() ?? [],
@@ -197,20 +208,38 @@ export async function searchJensen(oracle: LossOracle, opts: JensenSearchOptions
       reports.push({ strategy, candidates: count, bestGap: best, verifications: ver });
     };
     for await (const c of sources[strategy]()) {
-      if (pastDeadline()) {
+      // a candidate costs three evaluations: not started when they would end past the deadline
+      if (now() + candidateMs > opts.deadline) {
         timedOut = true;
         break;
       }
       count++;
+      const evalStart = now();
       const [la, lb, lm] = await Promise.all([oracle.value(c.thetaA), oracle.value(c.thetaB), oracle.value(mix(c.thetaA, c.thetaB, c.t))]);
+      candidateMs = now() - evalStart;
       const gap = lm - (c.t * la + (1 - c.t) * lb);
       if (!Number.isFinite(gap)) continue;
       if (gap > best) best = gap;
       const noise = 1e-10 * (1 + Math.abs(la) + Math.abs(lb) + Math.abs(lm));
       if (gap <= noise || verifications >= maxVer) continue;
+      if (now() + lastCheckMs > opts.deadline) {
+        unverified = { strategy, gap, secondsSpent: 0 };
+        timedOut = true;
+        break;
+      }
       verifications++;
       ver++;
-      const verification = opts.verify(c);
+      const checkStart = now();
+      let verification: JensenVerification;
+      try {
+        verification = withCheckpoint(deadlineCheck(opts.deadline, now), () => opts.verify(c));
+      } catch (e) {
+        if (!(e instanceof DeadlinePassed)) throw e;
+        unverified = { strategy, gap, secondsSpent: (now() - checkStart) / 1000 };
+        timedOut = true;
+        break;
+      }
+      lastCheckMs = now() - checkStart;
       if (verification.valid) {
         finish();
         return {
@@ -225,5 +254,5 @@ export async function searchJensen(oracle: LossOracle, opts: JensenSearchOptions
     finish();
     if (timedOut) break;
   }
-  return { reports, evaluations: oracle.evaluations, seconds: (now() - t0) / 1000, timedOut };
+  return { reports, evaluations: oracle.evaluations, seconds: (now() - t0) / 1000, timedOut, ...(unverified ? { unverified } : {}) };
 }
