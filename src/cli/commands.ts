@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as curvature } from "./curvature.js";
+import { register as sign } from "./sign.js";
 import { register as train } from "./train.js";
 import { register as landscape } from "./landscape.js";
 import { register as convexity } from "./convexity.js";
@@ -14,4 +15,4 @@ import { register as worker } from "./worker.js";
 /** Each command file exports one `register(program, setExitCode)`; add new commands here. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [curvature, train, landscape, convexity, verify, example, inspect, hessian, serve, demo, worker];
+export const COMMANDS: RegisterCommand[] = [curvature, sign, train, landscape, convexity, verify, example, inspect, hessian, serve, demo, worker];

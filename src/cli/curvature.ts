@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { FUNCTIONS } from "../convexity/expr/functions.js";
+import { parseScale } from "./sign.js";
 
 const HELP = `
 Decides whether f(x) is convex, concave, affine or neither on an interval, and proves it:
@@ -25,6 +26,10 @@ Examples:
   $ losscape curvature "log(x)" --domain 0,4              the end where f is undefined is open
   $ losscape curvature "sigmoid(x)" --plot sigmoid.png    f, f', f'' stacked, regions shaded
   $ losscape curvature "relu(x) - relu(-x)" --json        machine-readable result
+  $ losscape sign "x^3 - x" --domain=-2,2                 where g >= 0, g <= 0, and its zeros
+
+Whatever is not proven is printed as "undecided on [a, b]" (JSON: "undecided"), never as
+"nowhere"; inflections and extrema are printed with their proven enclosures.
 
 Exit codes: 0 analysed, 2 bad expression or options (the message names the column), 1 internal error.
 `;
@@ -38,19 +43,21 @@ export function register(program: Command): void {
     .option("--domain <a,b>", "interval to analyse; negative ends: --domain=-5,5", "-10,10")
     .option("--json", "print the result as JSON instead of text")
     .option("--plot <file>", "write f, f' and f'' stacked to FILE.svg or FILE.png")
+    .option("--scale <k>", "PNG only: render at k times the SVG size (e.g. 3 for print)", "1")
     .addHelpText("after", HELP)
-    .action(async (expression: string, opts: { domain: string; json?: boolean; plot?: string }) => {
+    .action(async (expression: string, opts: { domain: string; json?: boolean; plot?: string; scale: string }) => {
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
       const [{ analyzeCurvature, parseDomain }, { curvatureJson, renderCurvatureText }] = await Promise.all([
         import("../convexity/curvature/analyze-curvature.js"),
         import("../convexity/curvature/render-curvature.js")
       ]);
       const domain = parseDomain(opts.domain);
+      const scale = parseScale(opts.scale);
       if (opts.plot) (await import("../plot/write-plot.js")).plotFormatFor(opts.plot);
       const result = analyzeCurvature(expression.trim(), { domain, samples: opts.plot ? 801 : 0 });
       if (opts.plot) {
-        const [{ writePlot }, { curvaturePlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
-        await writePlot(opts.plot, curvaturePlot(result));
+        const [{ writePlot }, { curvaturePlot, PLOT_WIDTH }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
+        await writePlot(opts.plot, curvaturePlot(result), scale === 1 ? {} : { width: Math.round(PLOT_WIDTH * scale) });
       }
       process.stdout.write(opts.json ? `${JSON.stringify(curvatureJson(result), null, 2)}\n` : renderCurvatureText(result));
       if (opts.plot && !opts.json) process.stdout.write(`plot written to ${opts.plot}\n`);

@@ -1,13 +1,25 @@
 /**
- * The picture of `losscape curvature`: f, f' and f'' stacked on one x axis, the domain shaded by
- * curvature (convex, concave, linear where both), kinks and inflection points marked, and the
- * certificate chords drawn on f.
+ * The pictures of `losscape curvature` and `losscape sign`: f, f' and f'' stacked on one x axis,
+ * the domain shaded by proven curvature (convex, concave, linear where both) and hatched where
+ * nothing is proven, kinks drawn as jumps with their one-sided slopes, inflections and extrema
+ * marked, the certificate chords drawn on f.
+ *
+ * The y range of each panel is the hull of the samples and of the proven bounds (outer interval
+ * enclosures over small boxes), so no extremum is ever clipped. Only when the proven range is
+ * dominated by a pole at an open end (more than 20 times the range of the middle 90 % of the
+ * samples) is it cut back to that middle range, widened to keep every marked point, and the panel
+ * says so in its label.
  */
 import type { CurvatureResult } from "../convexity/curvature/analyze-curvature.js";
+import type { SignResult } from "../convexity/curvature/analyze-sign.js";
 import { SEMANTIC } from "./colors.js";
 import { linePlot, type LineSegment, type PointMarker, type ShadedRange, type VerticalMarker } from "./line-plot.js";
+import { niceDomain } from "./scale.js";
+
+export const PLOT_WIDTH = 820;
 
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
+const HATCH = "#555555";
 
 /** Elementary stretches of the domain labelled by which of the convex/concave interval lists cover them. */
 function curvatureShading(r: CurvatureResult): ShadedRange[] {
@@ -19,7 +31,7 @@ function curvatureShading(r: CurvatureResult): ShadedRange[] {
     const u = cuts[i]!, v = cuts[i + 1]!;
     const cx = inAny(r.convexIntervals, u, v), cv = inAny(r.concaveIntervals, u, v);
     if (!cx && !cv) continue;
-    const kind = cx && cv ? "linear (convex and concave)" : cx ? "convex" : "concave";
+    const kind = cx && cv ? "linear (convex and concave)" : cx ? "convex (proven)" : "concave (proven)";
     const color = cx && cv ? SEMANTIC.linear : cx ? SEMANTIC.convex : SEMANTIC.concave;
     const last = out[out.length - 1];
     if (last && last.color === color && last.to === u) {
@@ -32,29 +44,64 @@ function curvatureShading(r: CurvatureResult): ShadedRange[] {
   return out;
 }
 
-/** Clip a y axis to where most of the data lies when a pole or a spike would flatten the rest. */
-function robustDomain(ys: readonly number[]): [number, number] | undefined {
-  const v = ys.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length < 10) return undefined;
-  const q = (p: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]!;
-  const lo = q(0.02), hi = q(0.98);
-  const span = hi - lo || Math.abs(hi) || 1;
-  if (v[0]! >= lo - 2 * span && v[v.length - 1]! <= hi + 2 * span) return undefined;
-  return [lo - 0.25 * span, hi + 0.25 * span];
+/** Diagonal hatching over [u, v] × [ylo, yhi], in data coordinates (clipped to the stretch). */
+function hatch(ranges: readonly (readonly [number, number])[], xDom: readonly [number, number], yDom: readonly [number, number], label?: string): LineSegment[] {
+  const out: LineSegment[] = [];
+  const span = xDom[1] - xDom[0];
+  const step = span / 110, run = span / 70;
+  for (const [u0, v0] of ranges) {
+    // A stretch too narrow to see is drawn a few pixels wide around its middle.
+    const minW = span / 250;
+    const c = u0 / 2 + v0 / 2;
+    const [u, v] = v0 - u0 < minW ? [c - minW / 2, c + minW / 2] : [u0, v0];
+    for (let x0 = u - run; x0 < v; x0 += step) {
+      const t0 = Math.max(0, (u - x0) / run), t1 = Math.min(1, (v - x0) / run);
+      if (t1 <= t0) continue;
+      out.push({ x1: x0 + t0 * run, y1: yDom[0] + t0 * (yDom[1] - yDom[0]), x2: x0 + t1 * run, y2: yDom[0] + t1 * (yDom[1] - yDom[0]), color: HATCH, width: 0.8, ...(out.length === 0 && label ? { label } : {}) });
+    }
+  }
+  return out;
 }
 
-export function curvaturePlot(r: CurvatureResult, options: { width?: number } = {}): string {
+/** The y range of a panel (see the module comment); clipped says whether a pole was cut off. */
+function yRange(samples: readonly number[], proven: readonly [number, number] | undefined, keep: readonly number[]): { dom: [number, number]; clipped: boolean } {
+  const v = samples.filter(Number.isFinite).sort((a, b) => a - b);
+  let lo = Math.min(...v, ...keep), hi = Math.max(...v, ...keep);
+  if (proven && Number.isFinite(proven[0]) && Number.isFinite(proven[1])) {
+    lo = Math.min(lo, proven[0]);
+    hi = Math.max(hi, proven[1]);
+  }
+  let clipped = false;
+  if (v.length >= 20) {
+    const q = (p: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]!;
+    const mlo = q(0.05), mhi = q(0.95);
+    const mid = mhi - mlo || Math.abs(mhi) || 1;
+    if (hi - lo > 20 * mid) {
+      lo = Math.min(mlo - 0.5 * mid, ...keep);
+      hi = Math.max(mhi + 0.5 * mid, ...keep);
+      clipped = true;
+    }
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { dom: [-1, 1], clipped };
+  return { dom: niceDomain(lo, hi, 5), clipped };
+}
+
+export interface CurvaturePlotOptions {
+  width?: number;
+}
+
+export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions = {}): string {
   const s = r.samples;
   if (!s) throw new Error("curvaturePlot needs a result computed with samples");
   const vlines: VerticalMarker[] = [
     ...r.kinks.map((k) => ({
       x: k.x,
       label: `kink ${k.slopeJump > 0 ? "+" : ""}${fmt(k.slopeJump)}`,
-      legend: k.kind === "concave" ? "concave kink (f' jumps down)" : "convex kink (f' jumps up)",
-      color: k.kind === "concave" ? SEMANTIC.negative : SEMANTIC.positive,
+      legend: k.kind === "concave" ? "concave kink (f' jumps down)" : k.kind === "convex" ? "convex kink (f' jumps up)" : "kink of unproven sign",
+      color: k.kind === "concave" ? SEMANTIC.negative : k.kind === "convex" ? SEMANTIC.positive : HATCH,
       dash: "5 3"
     })),
-    ...r.inflections.map((x) => ({ x, label: `inflection ${fmt(x)}`, legend: "inflection point", color: "#555555", dash: "2 3" }))
+    ...r.inflectionPoints.map((p) => ({ x: p.x, label: `inflection ${fmt(p.x)}`, legend: "inflection point (proven)", color: "#555555", dash: "2 3" }))
   ];
   const segments: LineSegment[] = [];
   const points: PointMarker[] = [];
@@ -67,18 +114,50 @@ export function curvaturePlot(r: CurvatureResult, options: { width?: number } = 
     segments.push({ x1: cert.x1, y1: cert.f1, x2: cert.x2, y2: cert.f2, label: what, color: "#d62728", dash: true, endpoints: true });
     points.push({ x: cert.midpoint, y: cert.fMid, label: "f at t·x1 + (1−t)·x2", color: "#d62728", shape: "diamond" });
   }
-  const d1Dom = robustDomain(s.df), d2Dom = robustDomain(s.d2f), fDom = robustDomain(s.f);
+  // Kinks as jumps: f' ends on one side and starts on the other (the samples break there).
+  const slopePoints: PointMarker[] = r.kinks.flatMap((k) => [
+    { x: k.x, y: k.leftSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" },
+    { x: k.x, y: k.rightSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" }
+  ]);
+  const fR = yRange(s.f, r.bounds?.f, [...points.map((p) => p.y), ...segments.flatMap((g) => [g.y1, g.y2])]);
+  const dR = yRange(s.df, r.bounds?.df, [0, ...slopePoints.map((p) => p.y)]);
+  const d2R = yRange(s.d2f, r.bounds?.d2f, [0]);
+  const xDom: [number, number] = [r.domain[0], r.domain[1]];
+  const undecidedLabel = "undecided (nothing proven)";
+  const cut = (label: string, c: boolean): string => (c ? `${label} (clipped at a pole)` : label);
   return linePlot({
     title: `${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]: ${r.verdict}`,
     xLabel: "x",
-    xDomain: [r.domain[0], r.domain[1]],
+    xDomain: xDom,
     shaded: curvatureShading(r),
     vlines,
-    width: options.width ?? 820,
+    width: options.width ?? PLOT_WIDTH,
     panels: [
-      { series: [{ x: s.x, y: s.f, label: "f(x)" }], yLabel: "f(x)", segments, points, height: 230, ...(fDom ? { yDomain: fDom } : {}) },
-      { series: [{ x: s.x, y: s.df, label: "f'(x)" }], yLabel: "f'(x)", zeroLine: true, height: 170, ...(d1Dom ? { yDomain: d1Dom } : {}) },
-      { series: [{ x: s.x, y: s.d2f, label: r.kinks.length ? "f''(x) (misses the kinks: f' jumps there)" : "f''(x)" }], yLabel: "f''(x)", zeroLine: true, height: 170, ...(d2Dom ? { yDomain: d2Dom } : {}) }
+      { series: [{ x: s.x, y: s.f, label: "f(x)" }], yLabel: cut("f(x)", fR.clipped), segments: [...segments, ...hatch(r.undecided, xDom, fR.dom, undecidedLabel)], points, height: 230, yDomain: fR.dom },
+      { series: [{ x: s.x, y: s.df, label: "f'(x)" }], yLabel: cut("f'(x)", dR.clipped), zeroLine: true, height: 170, yDomain: dR.dom, points: slopePoints, segments: hatch(r.undecided, xDom, dR.dom) },
+      { series: [{ x: s.x, y: s.d2f, label: r.kinks.length ? "f''(x) (misses the kinks: f' jumps there)" : "f''(x)" }], yLabel: cut("f''(x)", d2R.clipped), zeroLine: true, height: 170, yDomain: d2R.dom, segments: hatch(r.undecided, xDom, d2R.dom) }
     ]
+  });
+}
+
+/** g with its proven signs shaded (≥ 0, ≤ 0), zeros marked, and the unproven stretches hatched. */
+export function signPlot(r: SignResult, options: CurvaturePlotOptions = {}): string {
+  const s = r.samples;
+  if (!s) throw new Error("signPlot needs a result computed with samples");
+  const shaded: ShadedRange[] = [
+    ...r.nonnegative.map(([from, to], i) => ({ from, to, color: SEMANTIC.positive, opacity: 0.14, ...(i === 0 ? { label: "g ≥ 0 (proven)" } : {}) })),
+    ...r.nonpositive.map(([from, to], i) => ({ from, to, color: SEMANTIC.negative, opacity: 0.14, ...(i === 0 ? { label: "g ≤ 0 (proven)" } : {}) }))
+  ];
+  const vlines: VerticalMarker[] = r.zeros.map((z) => ({ x: z.x, label: `zero ${fmt(z.x)}`, legend: "zero (proven sign change)", color: "#555555", dash: "2 3" }));
+  const R = yRange(s.g, undefined, [0]);
+  const xDom: [number, number] = [r.domain[0], r.domain[1]];
+  return linePlot({
+    title: `sign of ${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]`,
+    xLabel: "x",
+    xDomain: xDom,
+    shaded,
+    vlines,
+    width: options.width ?? PLOT_WIDTH,
+    panels: [{ series: [{ x: s.x, y: s.g, label: "g(x)" }], yLabel: R.clipped ? "g(x) (clipped at a pole)" : "g(x)", zeroLine: true, height: 300, yDomain: R.dom, segments: hatch(r.undecided, xDom, R.dom, "undecided (no sign proven)") }]
   });
 }

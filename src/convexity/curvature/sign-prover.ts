@@ -48,6 +48,11 @@ export interface SignOptions {
   /** Boxes narrower than this are not split (default 1e-9 of the domain). */
   readonly widthLimit?: number;
   readonly maxBoxes?: number;
+  /**
+   * Keep splitting boxes proven only ≥ 0 or ≤ 0 down to this width, to find where g is strictly
+   * signed and where it is 0 (the sign command wants that; convexity does not). Default: no.
+   */
+  readonly refineWeakTo?: number;
 }
 
 const isNaNI = (v: Interval): boolean => Number.isNaN(v.lo) || Number.isNaN(v.hi);
@@ -104,6 +109,16 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
       emit(lo, hi, s0);
       continue;
     }
+    const refining = opts.refineWeakTo !== undefined && hi - lo > opts.refineWeakTo && splitPoint(lo, hi) > lo && splitPoint(lo, hi) < hi;
+    const weakDone = (cls: SignClass): boolean => {
+      if (cls !== "nonneg" && cls !== "nonpos") {
+        emit(lo, hi, cls);
+        return true;
+      }
+      if (refining) return false;
+      emit(lo, hi, cls);
+      return true;
+    };
     // Centred forms at the midpoint: first order g(m) + g'(X)(X − m), and second order
     // g(m) + g'(m)(X − m) + g''(X)(X − m)²/2, whose overestimation shrinks like the cube of the width.
     if (lo < hi) {
@@ -115,10 +130,7 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
         if (finite(D)) mv = iv.intersect(mv, iv.add(gm, iv.mul(D, dx)));
         if (D2 && finite(D2) && finite(dm)) mv = iv.intersect(mv, iv.add(iv.add(gm, iv.mul(dm, dx)), iv.mul(iv.mul(D2, iv.sqr(dx)), { lo: 0.5, hi: 0.5 })));
         const s = isNaNI(mv) ? undefined : strict(mv) ?? weak(mv);
-        if (s) {
-          emit(lo, hi, s);
-          continue;
-        }
+        if (s && weakDone(s)) continue;
       }
     }
     const monotone = !isNaNI(D) && (D.lo >= 0 || D.hi <= 0);
@@ -135,14 +147,8 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
           emit(lo, hi, "neg");
           continue;
         }
-        if (least.lo >= 0) {
-          emit(lo, hi, "nonneg");
-          continue;
-        }
-        if (most.hi <= 0) {
-          emit(lo, hi, "nonpos");
-          continue;
-        }
+        if (least.lo >= 0 && weakDone("nonneg")) continue;
+        if (most.hi <= 0 && weakDone("nonpos")) continue;
         const leftNeg = gl.hi < 0 && gh.lo > 0;
         const leftPos = gl.lo > 0 && gh.hi < 0;
         if (leftNeg || leftPos) {
