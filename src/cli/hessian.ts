@@ -115,9 +115,10 @@ loss, gradientNorm, blocks?, ... } with eigenvalues ascending and top/bottom as 
 manifest.json; use them as landscape directions: losscape landscape SPEC --params θ --dir1 DIR/top1.npy
 
 Examples:
-  losscape hessian deep-linear --params zeros.json --exact
+  losscape hessian deep-linear --params example:zeros --exact
   losscape hessian seed-relu --params example:theta1 --exact --plot spectrum.svg
-  losscape hessian mnist-mlp --params theta.npy --top 5 --bottom 1 --trace --dtype float32`;
+  losscape train moons-mlp --epochs 5 --out run
+  losscape hessian moons-mlp --params run/theta.npy --top 5 --bottom 1 --trace --dtype float32`;
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {
   program

@@ -159,11 +159,14 @@ Resumable: points are computed in chunks written atomically to --out/chunks/;
 rerun the same command after an interruption to continue where it stopped.
 A rerun with different inputs into the same folder is refused unless --force.
 
-Examples:
-  losscape landscape seed-relu --params t1.npy --to t2.npy --x -0.5:1.5:81 --out line
-  losscape landscape mnist-mlp --params run/theta.npy --x -1:1:51 --y -1:1:51 --out plane
-  losscape landscape spec.json --params run/theta.npy --trajectory run/trajectory.npy --out pca
-  losscape landscape spec.json --params run/theta.npy --x -1:1:11 --y -1:1:11 --metrics loss,eig-ratio --out curvature
+Examples (in this order: the first ones write the θ files the others read):
+  losscape example seed-relu --params theta1 > t1.json
+  losscape example seed-relu --params theta2 > t2.json
+  losscape landscape seed-relu --params t1.json --to t2.json --x -0.5:1.5:81 --out line
+  losscape train moons-mlp --epochs 5 --out run
+  losscape landscape moons-mlp --params run/theta.npy --x -1:1:51 --y -1:1:51 --out plane
+  losscape landscape moons-mlp --params run/theta.npy --trajectory run/trajectory.npy --out pca
+  losscape landscape moons-mlp --params run/theta.npy --x -1:1:11 --y -1:1:11 --metrics loss,eig-ratio --out curvature
 `;
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {

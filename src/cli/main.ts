@@ -10,9 +10,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("losscape")
     .description(
       "Is a function or a network's loss convex? losscape decides it, proves the answer with a " +
-        "certificate anyone can re-check, and draws the landscape.\n\n" +
-        "Start with:  losscape curvature \"sigmoid(x)\"      losscape example seed-relu > seed.json\n" +
-        "             losscape convexity seed.json          losscape serve   (the browser explorer)"
+        "certificate anyone can re-check, and draws the landscape."
+    )
+    // After the command list, where commander does not re-wrap text: one command per line.
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        '  $ losscape curvature "sigmoid(x)"\n' +
+        "  $ losscape example seed-relu > seed.json\n" +
+        "  $ losscape convexity seed.json\n" +
+        "  $ losscape serve                       the browser explorer\n"
     )
     .version(VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")

@@ -46,9 +46,10 @@ steps and at the end: [checkpoints, P], for PCA landscape directions) and
 manifest.json (options, per-epoch train/test loss and accuracy, versions).
 An ONNX model starts from its own weights (unless --init he|xavier or
 --init-params) and the trained model is also written as model.onnx, which
-onnxruntime and PyTorch's ONNX tools load. The same seed gives the same bytes (the manifest differs only in its timing).
+onnxruntime and PyTorch's ONNX tools load. The same seed gives the same
+bytes (the manifest differs only in its timing).
 
-Example:
+Examples:
   losscape train moons-mlp --optimizer adam --lr 0.01 --epochs 30 --test-fraction 0.2 --out run
   losscape landscape moons-mlp --params run/theta.npy --trajectory run/trajectory.npy --test-fraction 0.2 --out run/pca
 `

@@ -41,7 +41,9 @@ export const EXAMPLES: readonly Example[] = [
   {
     name: "deep-linear",
     description: "a 1-1-1 linear network: every function in it is linear, yet the loss (w2·w1·x - y)² is not convex",
-    spec: { model: { type: "mlp", layers: [1, 1, 1], activation: "linear", bias: false }, loss: "sse_half", data: { x: [[1]], y: [[1]] } }
+    spec: { model: { type: "mlp", layers: [1, 1, 1], activation: "linear", bias: false }, loss: "sse_half", data: { x: [[1]], y: [[1]] } },
+    // the saddle: the Hessian there has eigenvalues -1 and +1
+    params: { zeros: [0, 0] }
   },
   {
     name: "moons-mlp",
