@@ -97,8 +97,11 @@ export function buildFirstLinearGraph(p: SurfaceProblem, pre: FirstLinearProduct
 }
 
 /**
- * Points per run. Measured on LeNet-5 over 2000 MNIST digits (bench/lenet-landscape.bench.mjs, 2 cores):
- * see the report in that file's header; 1 unless batching was measured to pay.
+ * Points per run. Batching did not pay: LeNet-5 over 2000 MNIST digits on 2 shared cores
+ * (bench/lenet-landscape.bench.mjs, interleaved rounds), float32 medians 205 / 197 / 215 ms per point for
+ * G = 1 / 2 / 4 (within the noise of each other), float64 1707 / 1998 ms for G = 1 / 2, and each G multiplies
+ * the graph and its session. A point here is tens of milliseconds of convolution, so the ~50 µs a run costs
+ * is nothing to amortize.
  */
 export const FIRST_LINEAR_BATCH = 1;
 /** A run of G points holds G copies of the network above the first op; beyond this the graph only grows. */
