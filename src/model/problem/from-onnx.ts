@@ -11,7 +11,7 @@ import { writeOnnxWithInitializers } from "../../onnx/write-model.js";
 import { UserError } from "../../util/errors.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { BufferInfo, ParamBlock, ParamLayout } from "../layout.js";
-import type { LossHead } from "../losses.js";
+import { prepareTargets, type LossHead } from "../losses.js";
 import type { LossName } from "../spec.js";
 import { datasetHash } from "./from-mlp.js";
 import type { FirstLinearLayer, LossProblem } from "./loss-problem.js";
@@ -122,7 +122,10 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
   const probeBatch = typeof model.inputShape[0] === "number" ? model.inputShape[0] : 1;
   const out = forward(probe, probe.input("theta", [layout.size]), probe.input("x", [probeBatch, ...sampleShape]));
   const head: LossHead = { loss: o.loss, l2: o.l2, outputs: out.shape[1]! };
-  const make = (d: Dataset): LossProblem => ({
+  const make = (d: Dataset): LossProblem => {
+    // Labels that do not fit the output (class 12 of 10 logits) are found now, before any analysis writes a file.
+    prepareTargets(head, d);
+    return {
     source: o.source,
     description: {
       kind: "onnx", spec: { ...(o.spec as object), modelSha256: o.modelHash }, data: { name: d.name, samples: d.n, sha256: datasetHash(d) },
@@ -146,6 +149,7 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
       write: (theta) => writeOnnxWithInitializers(o.bytes, { dir: o.dir }, new Map(layout.blocks.map((b) => [b.name, theta.subarray(b.offset, b.offset + b.size)])))
     },
     structure: firstLinear ? { firstLinear } : {}
-  });
+    };
+  };
   return make(data);
 }
