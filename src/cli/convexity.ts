@@ -34,6 +34,7 @@ interface ConvexityCliOptions {
   params?: string;
   blocks: boolean;
   executor: "auto" | "onnx" | "reference";
+  progress: boolean;
 }
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {
@@ -54,6 +55,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         .choices(["auto", "onnx", "reference"])
         .default("auto")
     )
+    .option("--no-progress", "no progress bar (there is none with --json either)")
     .addHelpText("after", HELP)
     .action(async (specArg: string, o: ConvexityCliOptions) => {
       // The budget is the whole command's: loading the data and the rigorous checks count too.
@@ -61,18 +63,22 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       if (!(o.budget > 0)) throw new UserError(`--budget must be a positive number of seconds, got ${o.budget}`);
       if (o.plot) (await import("../plot/write-plot.js")).plotFormatFor(o.plot);
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
-      const [{ loadProblem }, { loadProblemParams }, { analyzeNetworkConvexity, searchExecutor }, { convexityJson, portableSpec, renderConvexityText }] =
+      const [{ loadProblem }, { loadProblemParams }, { analyzeNetworkConvexity, searchExecutor }, { convexityJson, portableSpec, renderConvexityText }, { clockProgress }] =
         await Promise.all([
           import("./problem-input.js"), import("../model/problem/resolve.js"), import("../model/network-convexity.js"),
-          import("../model/network-convexity-report.js")
+          import("../model/network-convexity-report.js"), import("./clock-progress.js")
         ]);
+      const bar = o.progress && !o.json ? clockProgress("convexity", o.budget) : null;
       const { source: src, problem } = loadProblem(specArg);
       const params = o.params ? loadProblemParams(o.params, problem.layout, "--params") : undefined;
       const executor = searchExecutor(o.executor, problem.data.n, problem.layout.size);
       const r = await analyzeNetworkConvexity(problem, {
         seed: o.seed, budgetSeconds: o.budget, deadline, specInput: portableSpec(src.spec, src.specDir), blocks: o.blocks, executor,
         ...(params ? { params } : {}), ...(o.plot ? { profileSamples: 201 } : {})
-      }).finally(() => executor.dispose());
+      }).finally(() => {
+        bar?.finish();
+        return executor.dispose();
+      });
       process.stdout.write(o.json ? `${JSON.stringify(convexityJson(r), null, 2)}\n` : renderConvexityText(r, src.source));
       if (o.certificate) {
         if (r.certificate) (await import("../io/atomic-write.js")).writeFileAtomic(o.certificate, `${JSON.stringify(r.certificate, null, 2)}\n`);

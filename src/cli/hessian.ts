@@ -2,6 +2,7 @@
 import { extname } from "node:path";
 import { Option, type Command } from "commander";
 import type { Executor } from "../exec/executor.js";
+import type { Progress } from "../util/progress.js";
 import type { TraceMethod } from "../hessian/index.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
@@ -33,6 +34,28 @@ interface HessianCliOptions {
   plot?: string;
   saveVectors?: string;
   queue?: string;
+  progress: boolean;
+}
+
+/**
+ * HVPs the request can take at most (Lanczos may stop early), for the progress bar: per analysed
+ * operator (the whole Hessian, and each block with --blocks) n for --exact, the Lanczos step limit,
+ * the probes and runs × steps; plus the loss and gradient.
+ */
+function hvpBudget(o: HessianCliOptions, sizes: readonly number[]): number {
+  let total = 1;
+  for (const n of sizes) {
+    if (o.exact) total += n;
+    if (o.top !== undefined || o.bottom !== undefined) total += Math.min(n, o.maxIter ?? Math.max(2 * Math.max(o.top ?? 0, o.bottom ?? 0) + 20, 100));
+    if (o.trace) total += o.probes;
+    if (o.density) total += o.runs * Math.min(n, o.steps);
+  }
+  return total;
+}
+
+/** The executor, with every run (one HVP, or the loss and gradient) reported to `onRun`. */
+function counted(ex: Executor, onRun: () => void): Executor {
+  return { name: ex.name, run: (g, f, opts) => (onRun(), ex.run(g, f, opts)), dispose: () => ex.dispose() };
 }
 
 /** The float32 HVP carries ~1e-7 relative noise, so a 1e-8 Lanczos tolerance could never be met. */
@@ -148,6 +171,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", parseInteger("--threads", 1))
     .option("--plot <file>", "write the spectrum / density plot (.svg or .png)")
     .option("--save-vectors <dir>", "write eigenvectors as .npy (landscape directions) and manifest.json")
+    .option("--no-progress", "no progress bar (there is none with --json either)")
     .option("--queue <url>", "spread --trace probes and --density runs over a worker pool (redis://[:password@]host:port; see losscape worker); same seed, same numbers")
     .action(async (specArg: string, o: HessianCliOptions) => {
       if (o.queue !== undefined && !o.trace && !o.density) throw new UserError("--queue spreads --trace probes and --density runs over a worker pool: add --trace or --density");
@@ -169,7 +193,18 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       ]);
       const input = loadProblem(specArg);
       const theta = await loadTheta(input, o.params);
-      const executor = await makeExecutor(o);
+      const inner = await makeExecutor(o);
+      // Each executor run is one HVP (or the loss and gradient); remote probes are not counted here.
+      let progress: Progress | null = null;
+      let runs = 0;
+      const total = hvpBudget(o, [input.problem.layout.size, ...(o.blocks ? input.problem.layout.blocks.map((b) => b.size) : [])]);
+      const { createProgress } = o.progress && !o.json ? await import("../util/progress.js") : { createProgress: null };
+      const executor = counted(inner, () => {
+        runs++;
+        if (!createProgress) return;
+        progress ??= createProgress({ total, label: "hessian", unit: "HVPs", stream: process.stderr });
+        progress.update(Math.min(runs, total));
+      });
       let pool: import("../distributed/pool.js").Pool | null = null;
       try {
         let remote: import("../hessian/analyze.js").RemoteProbes | undefined;
@@ -199,6 +234,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
           seed: o.seed,
           ...(remote ? { remote } : {})
         });
+        (progress as Progress | null)?.finish();
         const written: string[] = [];
         if (o.plot !== undefined) {
           const [{ hessianPlots }, { writePlot }] = await Promise.all([import("../plot/hessian-plots.js"), import("../plot/write-plot.js")]);
@@ -214,7 +250,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
           written.push(`${saved.files.length} files in ${saved.dir}`);
         }
         if (o.json) {
-          process.stdout.write(`${JSON.stringify(hessianReportJson(report))}\n`);
+          process.stdout.write(`${JSON.stringify(hessianReportJson(report), null, 2)}\n`);
         } else {
           process.stdout.write(hessianReportText(report, cliFlag) + (written.length ? `wrote ${written.join(", ")}\n` : ""));
         }

@@ -101,16 +101,18 @@ Examples:
           (s) => {
             if (!o.progress) return;
             progress ??= createProgress({ total: s.totalSteps, label: "train", unit: "steps", stream: process.stderr });
-            const fields: Record<string, string> = { epoch: String(s.epoch), loss: s.batchLoss.toPrecision(4) };
-            if (s.batchAccuracy !== undefined) fields["acc"] = s.batchAccuracy.toFixed(3);
+            // the step's own minibatch, named so it is not read as the loss on all the data (printed at the end)
+            const on = o.batchSize === 0 ? "full-batch" : "batch";
+            const fields: Record<string, string> = { epoch: String(s.epoch), [`${on} loss`]: s.batchLoss.toPrecision(4) };
+            if (s.batchAccuracy !== undefined) fields[`${on} acc`] = s.batchAccuracy.toFixed(3);
             progress.update(s.step, fields);
             if (s.step === s.totalSteps) progress.finish(fields);
           }
         );
         const f = summary.final;
-        const parts = [`train loss ${f.trainLoss.toPrecision(6)}`];
+        const parts = [`train loss (all ${summary.trainSamples} samples) ${f.trainLoss.toPrecision(6)}`];
         if (f.trainAccuracy !== undefined) parts.push(`train accuracy ${f.trainAccuracy.toFixed(4)}`);
-        if (f.testLoss !== undefined) parts.push(`test loss ${f.testLoss.toPrecision(6)}`);
+        if (f.testLoss !== undefined) parts.push(`test loss (all ${summary.testSamples} held-out samples) ${f.testLoss.toPrecision(6)}`);
         if (f.testAccuracy !== undefined) parts.push(`test accuracy ${f.testAccuracy.toFixed(4)}`);
         process.stdout.write(
           `trained ${summary.parameters} parameters for ${summary.totalSteps} steps on ${summary.trainSamples} samples` +

@@ -39,8 +39,9 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .argument("<certificate>", "certificate JSON file (from losscape convexity --certificate)")
     .option("--spec <spec>", "model spec to check against (default: the spec embedded in the certificate)")
     .option("--json", "print the result as JSON")
+    .option("--no-progress", "no progress line while checking (there is none with --json either)")
     .addHelpText("after", HELP)
-    .action(async (certArg: string, o: { spec?: string; json?: boolean }) => {
+    .action(async (certArg: string, o: { spec?: string; json?: boolean; progress: boolean }) => {
       const [{ readFileBytes }, { parseCertificate, verifyNetworkCertificate }, { loadModelSource }] = await Promise.all([
         import("../io/read-file.js"),
         import("../model/network-certificate.js"),
@@ -56,7 +57,14 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       }
       const cert = parseCertificate(raw, `certificate ${path}`);
       const src = o.spec ? loadModelSource(o.spec) : undefined;
-      const check = verifyNetworkCertificate(cert, src ? { spec: src.spec, specDir: src.specDir } : { specDir: dirname(resolve(path)) });
+      // a check on a large data set runs for minutes: show that it is alive
+      const bar = o.progress && !o.json ? (await import("./clock-progress.js")).clockProgress("verify", 0) : null;
+      let check: CertificateCheck;
+      try {
+        check = verifyNetworkCertificate(cert, src ? { spec: src.spec, specDir: src.specDir } : { specDir: dirname(resolve(path)) });
+      } finally {
+        bar?.finish();
+      }
       if (o.json) {
         const v = check.verification;
         process.stdout.write(`${JSON.stringify({ valid: check.valid, method: v?.method, losses: v?.losses, gap: v?.gap, exact: v?.exact, problems: check.problems }, null, 2)}\n`);

@@ -5,7 +5,7 @@
  */
 import type { Executor } from "../exec/executor.js";
 import type { LossProblem } from "../model/problem/loss-problem.js";
-import { UserError } from "../util/errors.js";
+import { field, UserError } from "../util/errors.js";
 import { DEFAULT_MAX_EXACT, checkExactSize, exactSpectrum } from "./dense.js";
 import { createHvpGraph, hessianOperator, type HessianOperator, type HvpGraph, type OperatorBlock } from "./hvp-operator.js";
 import { hutchinsonFromValues, hutchinsonTrace, hutchPlusPlus, lanczos, norm, slqDensity, slqFromRules } from "../num/linalg/index.js";
@@ -114,28 +114,28 @@ export interface HessianReport extends SpectrumAnalysis {
 
 function checkPositiveInt(value: number | undefined, name: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new UserError(`${name} must be a positive integer, got ${value}`);
+    throw new UserError(`${field(name)} must be a positive integer, got ${value}`);
   }
 }
 
 function validate(r: HessianRequest): void {
-  checkPositiveInt(r.top, "--top");
-  checkPositiveInt(r.bottom, "--bottom");
-  checkPositiveInt(r.maxIter, "--max-iter");
-  checkPositiveInt(r.maxExact, "--max-exact");
-  if (r.trace) checkPositiveInt(r.trace.probes, "--probes");
+  checkPositiveInt(r.top, "top");
+  checkPositiveInt(r.bottom, "bottom");
+  checkPositiveInt(r.maxIter, "maxIter");
+  checkPositiveInt(r.maxExact, "maxExact");
+  if (r.trace) checkPositiveInt(r.trace.probes, "trace.probes");
   if (r.remote && r.trace?.method === "hutch++") {
     throw new UserError("a worker pool spreads Hutchinson probes and SLQ runs, not Hutch++'s sketch (one sequential chain): use the hutchinson trace method, or run without the queue");
   }
-  if (r.trace?.method === "hutch++" && r.trace.probes < 3) throw new UserError(`--probes must be at least 3 for Hutch++, got ${r.trace.probes}`);
+  if (r.trace?.method === "hutch++" && r.trace.probes < 3) throw new UserError(`${field("trace.probes")} must be at least 3 for Hutch++, got ${r.trace.probes}`);
   if (r.density) {
-    checkPositiveInt(r.density.runs, "--runs");
-    checkPositiveInt(r.density.steps, "--steps");
+    checkPositiveInt(r.density.runs, "density.runs");
+    checkPositiveInt(r.density.steps, "density.steps");
   }
-  if (r.tol !== undefined && !(r.tol > 0 && Number.isFinite(r.tol))) throw new UserError(`--tol must be a positive number, got ${r.tol}`);
-  if (!Number.isSafeInteger(r.seed)) throw new UserError(`--seed must be an integer, got ${r.seed}`);
+  if (r.tol !== undefined && !(r.tol > 0 && Number.isFinite(r.tol))) throw new UserError(`${field("tol")} must be a positive number, got ${r.tol}`);
+  if (!Number.isSafeInteger(r.seed)) throw new UserError(`${field("seed")} must be an integer, got ${r.seed}`);
   if (!r.exact && r.top === undefined && r.bottom === undefined && !r.trace && !r.density) {
-    throw new UserError("nothing to compute: choose at least one of --exact, --top K, --bottom K, --trace, --density");
+    throw new UserError(`nothing to compute: choose at least one of ${field("exact")}, ${field("top")} K, ${field("bottom")} K, ${field("trace")}, ${field("density")}`);
   }
 }
 

@@ -6,9 +6,23 @@
  * installed a checkpoint costs one comparison.
  */
 let current: (() => void) | null = null;
+let listeners: readonly (() => void)[] = [];
 
 export function checkpoint(): void {
   if (current !== null) current();
+  if (listeners.length !== 0) for (const l of listeners) l();
+}
+
+/**
+ * Call `fn` at every checkpoint, in sync and async work alike, until the returned function is
+ * called (a progress display that must keep moving while a long synchronous check blocks timers).
+ * It must not throw.
+ */
+export function addCheckpointListener(fn: () => void): () => void {
+  listeners = [...listeners, fn];
+  return () => {
+    listeners = listeners.filter((l) => l !== fn);
+  };
 }
 
 /** Run `fn` with `check` called at every checkpoint inside it (nested calls restore the outer one). */

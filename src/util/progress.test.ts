@@ -35,6 +35,27 @@ describe("progress", () => {
     expect(s.lines[1]!.endsWith("\n")).toBe(true);
   });
 
+  it("a bar over a time budget shows seconds of the budget without a rate, and ends where the work ended", () => {
+    let t = 0;
+    const s = sink(false);
+    const p = createProgress({ total: 10, label: "convexity", unit: "s of the budget", stream: s.stream, now: () => t, lineIntervalMs: 0, rate: false });
+    t = 4000;
+    p.update(4, { phase: "search" });
+    t = 6500;
+    p.finish({ phase: "done" });
+    expect(s.lines[0]).toBe("convexity: 40%  4.0/10 s of the budget  elapsed 4s  phase search\n");
+    expect(s.lines[1]).toBe("convexity: 40%  4.0/10 s of the budget  elapsed 7s  phase done\n");
+  });
+
+  it("with an unknown total, only the elapsed time and the fields", () => {
+    let t = 0;
+    const s = sink(false);
+    const p = createProgress({ total: 0, label: "verify", unit: "s", stream: s.stream, now: () => t, lineIntervalMs: 0 });
+    t = 3000;
+    p.update(0, { step: "L(θa)" });
+    expect(s.lines[0]).toBe("verify:  elapsed 3s  step L(θa)\n");
+  });
+
   it("formats durations", () => {
     expect(formatDuration(5)).toBe("5s");
     expect(formatDuration(125)).toBe("2m05s");

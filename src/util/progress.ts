@@ -24,6 +24,11 @@ export interface ProgressOptions {
   lineIntervalMs?: number;
   /** Units already finished before this run (a resumed job): they count toward done but not toward the rate. */
   alreadyDone?: number;
+  /**
+   * Show the rate and ETA (default true). Off for a bar over a time budget (unit "s"), whose rate is
+   * always 1 s/s. With total 0 (unknown) only the elapsed time and the fields are shown.
+   */
+  rate?: boolean;
 }
 
 export interface Progress {
@@ -73,8 +78,12 @@ export function createProgress(opts: ProgressOptions): Progress {
     const rate = elapsed > 0.25 || (done >= opts.total && elapsed > 0) ? (done - base) / elapsed : NaN;
     const eta = rate > 0 ? (opts.total - done) / rate : NaN;
     const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join("  ");
-    const counts = `${done}/${opts.total} ${opts.unit}`;
-    const timing = `${formatRate(rate)} ${opts.unit}/s  elapsed ${formatDuration(elapsed)}  ETA ${done >= opts.total ? "0s" : formatDuration(eta)}`;
+    if (opts.total <= 0) return `${opts.label}${tty ? "" : ":"}  elapsed ${formatDuration(elapsed)}${extra ? `  ${extra}` : ""}`;
+    const counts = `${opts.rate === false ? done.toFixed(1) : done}/${opts.total} ${opts.unit}`;
+    const timing =
+      opts.rate === false
+        ? `elapsed ${formatDuration(elapsed)}`
+        : `${formatRate(rate)} ${opts.unit}/s  elapsed ${formatDuration(elapsed)}  ETA ${done >= opts.total ? "0s" : formatDuration(eta)}`;
     if (tty) {
       const filled = Math.round(frac * BAR_WIDTH);
       const bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
@@ -100,7 +109,8 @@ export function createProgress(opts: ProgressOptions): Progress {
     },
     finish(f) {
       if (f) fields = f;
-      done = opts.total;
+      // a time-budget bar ends where the work ended, not at the budget
+      if (opts.rate !== false) done = opts.total;
       emit(true);
     }
   };
