@@ -404,7 +404,7 @@ export function analyzeCurvature(expression: string, options: CurvatureOptions =
     const boxLo = left && left.isolation !== "unresolved" ? Math.max(a, left.lo) : from;
     const boxHi = right && right.isolation !== "unresolved" ? Math.min(b, right.hi) : to;
     const c = boxHi > boxLo ? proveSign(signFunction(fn, "d2f"), boxLo, boxHi, { widthLimit, maxBoxes }) : { segments: [{ from: boxLo, to: boxHi, cls: weakClass(encl(fn, "d2f", boxLo, boxHi)) }], boxes: 1 };
-    const sl = to > from ? proveSign(signFunction(fn, "df"), from, to, { widthLimit, maxBoxes }) : { segments: [{ from, to, cls: weakClass(encl(fn, "df", from, to)) }], boxes: 1 };
+    const sl = to > from ? proveSign(signFunction(fn, "df"), from, to, { widthLimit, maxBoxes: Math.ceil(maxBoxes / 12) }) : { segments: [{ from, to, cls: weakClass(encl(fn, "df", from, to)) }], boxes: 1 };
     return { from, to, fn, branches, curv: c.segments, slope: sl.segments, boxes: c.boxes + sl.boxes };
   });
 
@@ -483,7 +483,9 @@ export function analyzeCurvature(expression: string, options: CurvatureOptions =
     (points.length ? `, and the slope jump at each of the ${points.length} switching point${points.length === 1 ? "" : "s"} is ${what.includes("≥") ? "≥ 0" : what.includes("≤") ? "≤ 0" : "0"}` : "");
 
   const lo = openEnds[0] ? a + width / 800 : a, hi = openEnds[1] ? b - width / 800 : b;
-  const certs = certificatesFor(graph0, atoms, points, jumps, lo, hi);
+  // Once a proof settles the verdict the grid scan can only add an illustration: it is skipped.
+  const provenAlready = allConvex || allConcave || decisive(dcpCurv);
+  const certs = certificatesFor(graph0, atoms, points, jumps, lo, hi, !provenAlready);
   const certificates = { ...(certs.notConvex ? { notConvex: certs.notConvex } : {}), ...(certs.notConcave ? { notConcave: certs.notConcave } : {}) };
 
   let verdict: Verdict;
@@ -779,7 +781,7 @@ function extrema(graph: Graph, pieces: readonly Piece[], points: readonly Switch
  * strictly concave there, so the graph lies above it), or a short chord centred on a concave kink,
  * shrunk until the kink dominates the curvature of the pieces; then the grid scan.
  */
-function certificatesFor(graph: Graph, atoms: readonly Atom[], points: readonly SwitchPointInternal[], jumps: readonly JumpClass[], lo: number, hi: number): { notConvex?: JensenCertificate; notConcave?: JensenCertificate; chords: number } {
+function certificatesFor(graph: Graph, atoms: readonly Atom[], points: readonly SwitchPointInternal[], jumps: readonly JumpClass[], lo: number, hi: number, scan: boolean): { notConvex?: JensenCertificate; notConcave?: JensenCertificate; chords: number } {
   let chords = 0;
   const tryChords = (kind: CertificateKind): JensenCertificate | undefined => {
     const strictCls: SignClass = kind === "notConvex" ? "neg" : "pos";
@@ -810,7 +812,7 @@ function certificatesFor(graph: Graph, atoms: readonly Atom[], points: readonly 
   };
   let notConvex = tryChords("notConvex");
   let notConcave = tryChords("notConcave");
-  if (!notConvex || !notConcave) {
+  if (scan && (!notConvex || !notConcave)) {
     const scan = findCertificates(graph, lo, hi);
     chords += scan.chords;
     notConvex ??= scan.notConvex;

@@ -85,18 +85,20 @@ function splitPoint(lo: number, hi: number): number {
 export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOptions = {}): SignProof {
   const widthLimit = opts.widthLimit ?? (b - a) * 1e-9;
   const maxBoxes = opts.maxBoxes ?? 50000;
-  const segments: SignSegment[] = [];
+  // Boxes are taken widest first (a queue), so a budget spent on one hard stretch (a tail where
+  // the enclosures cannot resolve a tiny value) leaves the rest of the domain decided; the
+  // segments are put in order at the end.
+  const raw: SignSegment[] = [];
   const emit = (from: number, to: number, cls: SignClass, exact?: boolean): void => {
     if (to < from) return;
-    const last = segments[segments.length - 1];
-    if (last && last.cls === cls && last.to === from && cls !== "up" && cls !== "down") last.to = to;
-    else segments.push(exact ? { from, to, cls, exact } : { from, to, cls });
+    raw.push(exact ? { from, to, cls, exact } : { from, to, cls });
   };
-  const stack: [number, number][] = [[a, b]];
+  const queue: [number, number][] = [[a, b]];
+  let head = 0;
   let boxes = 0;
   let exhausted = false;
-  while (stack.length) {
-    const [lo, hi] = stack.pop()!;
+  while (head < queue.length) {
+    const [lo, hi] = queue[head++]!;
     if (boxes >= maxBoxes) {
       exhausted = true;
       emit(lo, hi, "undecided");
@@ -163,7 +165,14 @@ export function proveSign(fn: SignFunction, a: number, b: number, opts: SignOpti
       emit(lo, hi, w ?? "undecided");
       continue;
     }
-    stack.push([m, hi], [lo, m]);
+    queue.push([lo, m], [m, hi]);
+  }
+  raw.sort((p, q) => p.from - q.from || p.to - q.to);
+  const segments: SignSegment[] = [];
+  for (const r of raw) {
+    const last = segments[segments.length - 1];
+    if (last && last.cls === r.cls && last.to === r.from && r.cls !== "up" && r.cls !== "down") last.to = r.to;
+    else segments.push(r);
   }
   return { segments, boxes, exhausted };
 }

@@ -100,6 +100,9 @@ class Simplifier {
         const sB = this.is(b, "Sub");
         if (sB && same(sB.ins[1]!, a)) return sB.ins[0];
         if (same(a, b)) return this.emit("Mul", [this.c(2), a]);
+        // c·u + c·v = c·(u + v)
+        const mA = this.is(a, "Mul"), mB = this.is(b, "Mul");
+        if (mA && mB && same(mA.ins[0]!, mB.ins[0]!) && this.num(mA.ins[0]!) !== undefined) return this.emit("Mul", [mA.ins[0]!, this.emit("Add", [mA.ins[1]!, mB.ins[1]!])]);
         return undefined;
       }
       case "Sub": {
@@ -170,6 +173,11 @@ class Simplifier {
         if (nb === 1) return a;
         if (na === 0) return this.c(0);
         if (same(a, b)) return this.c(1);
+        // u / c = (1/c)·u when 1/c is exact (c a power of two).
+        if (nb !== undefined && na === undefined) {
+          const r = exactQuotient(1, nb);
+          if (r !== undefined) return this.emit("Mul", [this.c(r), a]);
+        }
         if (na !== undefined && nb !== undefined) {
           const q = exactQuotient(na, nb);
           if (q !== undefined) return this.c(q);
@@ -211,6 +219,14 @@ class Simplifier {
         return undefined;
       }
       case "Log": {
+        // log(e^u + e^v) = u + softplus(v − u): no overflow, and no cancellation in its f''.
+        const sum = this.is(a, "Add");
+        const e1 = sum && this.is(sum.ins[0]!, "Exp"), e2 = sum && this.is(sum.ins[1]!, "Exp");
+        if (e1 && e2) return this.emit("Add", [e1.ins[0]!, this.emit("Softplus", [this.emit("Sub", [e2.ins[0]!, e1.ins[0]!])])]);
+        // log(c·w) = log(c) + log(w) for a constant c > 0 (log(c) stays a node: it is not a double).
+        const prod = this.is(a, "Mul");
+        const c = prod ? this.num(prod.ins[0]!) : undefined;
+        if (prod && c !== undefined && c > 0 && c !== 1) return this.emit("Add", [this.g.op("Log", [prod.ins[0]!]), this.emit("Log", [prod.ins[1]!])]);
         const sA = this.is(a, "Sigmoid");
         if (sA) return this.emit("Neg", [this.emit("Softplus", [this.emit("Neg", [sA.ins[0]!])])]);
         const eA = this.is(a, "Exp");

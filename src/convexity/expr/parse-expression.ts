@@ -32,6 +32,8 @@ export function parseExpression(source: string): Expr {
   try {
     node = mathjsParse(text);
   } catch (e) {
+    // Only mathjs's own syntax errors are the user's; anything else (a missing module) is ours.
+    if (!(e instanceof SyntaxError) && typeof (e as { char?: unknown }).char !== "number") throw e;
     const msg = e instanceof Error ? e.message : String(e);
     const ch = (e as { char?: unknown }).char;
     const column = typeof ch === "number" ? Math.min(ch, text.length + 1) : undefined;
