@@ -14,8 +14,9 @@ export const register: RegisterCommand = (program: Command) => {
     )
     .option("--out <dir>", "folder to write index.html into", "losscape-demo")
     .action(async (o: { out: string }) => {
-      const { writeDemoReport } = await import("../plot/report/demo-report.js");
-      const { path, report } = await writeDemoReport(resolve(o.out.trim()));
+      const [{ writeDemoReport }, { clockProgress }] = await Promise.all([import("../plot/report/demo-report.js"), import("./clock-progress.js")]);
+      const bar = clockProgress("demo", 0);
+      const { path, report } = await writeDemoReport(resolve(o.out.trim())).finally(() => bar.finish());
       process.stdout.write(`demo report written to ${path} (${report.seconds.toFixed(1)} s)\n`);
     });
 };
