@@ -9,6 +9,12 @@
  * combination (one MatMul (1, α, β) · [Z0; Z1; Z2]) and the layers above the first. θ(α, β) is formed in
  * float64 and fed too, because the layers above read it.
  *
+ * The trade is the first op's arithmetic for reading the m+1 products per point, so what it buys depends on
+ * memory bandwidth. LeNet-5 on 2000 MNIST digits, 2 shared cores (bench/lenet-landscape.bench.mjs): float32
+ * 1.4–1.5× faster per point than the plain loop at load ≈ 3, no faster at load ≈ 7.5; float64 (whose Conv is
+ * an im2col decomposition on onnxruntime) 1.45–2.8× faster. Setting up costs one run of the first op and a
+ * session holding the products (3–6 s there).
+ *
  * G points per run are G independent copies of that graph in one session (the layers above are an
  * imported black box, so they cannot share a batch axis across points with different weights). Whether
  * that pays is measured (bench/lenet-landscape.bench.mjs); see FIRST_LINEAR_BATCH.
