@@ -7,8 +7,9 @@
  * The y range of each panel is the hull of the samples and of the proven bounds (outer interval
  * enclosures over small boxes), so no extremum is ever clipped. Only when the proven range is
  * dominated by a pole at an open end (more than 20 times the range of the middle 90 % of the
- * samples) is it cut back to that middle range, widened to keep every marked point, and the panel
- * says so in its label.
+ * samples, and the largest sample next to the open end) is it cut back to that middle range,
+ * widened to keep every marked point, and the panel says so in its label. A long flat tail (σ'' on
+ * [-100, 100]) keeps the full proven range: its peaks are the interesting part.
  */
 import type { CurvatureResult } from "../convexity/curvature/analyze-curvature.js";
 import type { SignResult } from "../convexity/curvature/analyze-sign.js";
@@ -64,7 +65,14 @@ function hatch(ranges: readonly (readonly [number, number])[], xDom: readonly [n
 }
 
 /** The y range of a panel (see the module comment); clipped says whether a pole was cut off. */
-function yRange(samples: readonly number[], proven: readonly [number, number] | undefined, keep: readonly number[]): { dom: [number, number]; clipped: boolean } {
+function yRange(samples: readonly number[], proven: readonly [number, number] | undefined, keep: readonly number[], openEnds: readonly [boolean, boolean] = [false, false]): { dom: [number, number]; clipped: boolean } {
+  // A pole: the largest |value| sits in the last 2 % of the samples next to an open end.
+  let peak = -1;
+  samples.forEach((y, i) => {
+    if (Number.isFinite(y) && (peak < 0 || Math.abs(y) > Math.abs(samples[peak]!))) peak = i;
+  });
+  const edge = Math.max(1, Math.round(samples.length * 0.02));
+  const pole = peak >= 0 && ((openEnds[0] && peak < edge) || (openEnds[1] && peak >= samples.length - edge));
   const v = samples.filter(Number.isFinite).sort((a, b) => a - b);
   let lo = Math.min(...v, ...keep), hi = Math.max(...v, ...keep);
   if (proven && Number.isFinite(proven[0]) && Number.isFinite(proven[1])) {
@@ -72,7 +80,7 @@ function yRange(samples: readonly number[], proven: readonly [number, number] | 
     hi = Math.max(hi, proven[1]);
   }
   let clipped = false;
-  if (v.length >= 20) {
+  if (pole && v.length >= 20) {
     const q = (p: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]!;
     const mlo = q(0.05), mhi = q(0.95);
     const mid = mhi - mlo || Math.abs(mhi) || 1;
@@ -84,6 +92,20 @@ function yRange(samples: readonly number[], proven: readonly [number, number] | 
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { dom: [-1, 1], clipped };
   return { dom: niceDomain(lo, hi, 5), clipped };
+}
+
+/** The y ranges of the f, f' and f'' panels (see the module comment). */
+export function curvaturePanelRanges(r: CurvatureResult): Record<"f" | "df" | "d2f", { dom: [number, number]; clipped: boolean }> {
+  const s = r.samples;
+  if (!s) throw new Error("curvaturePanelRanges needs a result computed with samples");
+  const keepF = [...r.minima, ...r.maxima].filter((m) => m.to === undefined).map((m) => m.f);
+  const cert = r.certificates.notConvex ?? r.certificates.notConcave;
+  if (cert) keepF.push(cert.f1, cert.f2, cert.fMid);
+  return {
+    f: yRange(s.f, r.bounds?.f, keepF, r.openEnds),
+    df: yRange(s.df, r.bounds?.df, [0, ...r.kinks.flatMap((k) => [k.leftSlope, k.rightSlope])], r.openEnds),
+    d2f: yRange(s.d2f, r.bounds?.d2f, [0], r.openEnds)
+  };
 }
 
 export interface CurvaturePlotOptions {
@@ -119,9 +141,7 @@ export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions 
     { x: k.x, y: k.leftSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" },
     { x: k.x, y: k.rightSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" }
   ]);
-  const fR = yRange(s.f, r.bounds?.f, [...points.map((p) => p.y), ...segments.flatMap((g) => [g.y1, g.y2])]);
-  const dR = yRange(s.df, r.bounds?.df, [0, ...slopePoints.map((p) => p.y)]);
-  const d2R = yRange(s.d2f, r.bounds?.d2f, [0]);
+  const { f: fR, df: dR, d2f: d2R } = curvaturePanelRanges(r);
   const xDom: [number, number] = [r.domain[0], r.domain[1]];
   const undecidedLabel = "undecided (nothing proven)";
   const cut = (label: string, c: boolean): string => (c ? `${label} (clipped at a pole)` : label);
@@ -149,7 +169,7 @@ export function signPlot(r: SignResult, options: CurvaturePlotOptions = {}): str
     ...r.nonpositive.map(([from, to], i) => ({ from, to, color: SEMANTIC.negative, opacity: 0.14, ...(i === 0 ? { label: "g ≤ 0 (proven)" } : {}) }))
   ];
   const vlines: VerticalMarker[] = r.zeros.map((z) => ({ x: z.x, label: `zero ${fmt(z.x)}`, legend: "zero (proven sign change)", color: "#555555", dash: "2 3" }));
-  const R = yRange(s.g, undefined, [0]);
+  const R = yRange(s.g, undefined, [0], r.openEnds);
   const xDom: [number, number] = [r.domain[0], r.domain[1]];
   return linePlot({
     title: `sign of ${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]`,
