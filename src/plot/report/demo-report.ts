@@ -25,7 +25,10 @@ import { loadDataset } from "../../model/datasets/registry.js";
 import { importOnnxModel } from "../../onnx/import-model.js";
 import { writeLenetOnnx } from "../../onnx/lenet-writer.js";
 import { VERSION } from "../../version.js";
-import { curvaturePlot } from "../curvature-plot.js";
+import { curvaturePlot, signPlot } from "../curvature-plot.js";
+import { analyzeSign } from "../../convexity/curvature/analyze-sign.js";
+import { R_SIGMA2 } from "../../convexity/curvature/classic-functions.js";
+import { pointText } from "../../convexity/curvature/render-curvature.js";
 import { hessianPlots } from "../hessian-plots.js";
 import { jensenPlot } from "../jensen-plot.js";
 import { escapeXml } from "../svg.js";
@@ -83,6 +86,36 @@ function curvatureFacts(r: CurvatureResult): string {
 function curvatureSection(title: string, expression: string, domain: [number, number], intro: string): Section & { result: CurvatureResult } {
   const r = analyzeCurvature(expression, { domain, samples: 801 });
   return { title, result: r, body: `<p>${intro}</p>${figure(curvaturePlot(r, { width: 760 }), `f, f′ and f″ of ${r.canonical} on [${domain[0]}, ${domain[1]}]`)}${curvatureFacts(r)}` };
+}
+
+/** The asker's R expression for σ'' on [−100, 100]: its sign proven (losscape sign), then its own curvature. */
+export function askerExpressionSection(): Section {
+  const g = analyzeSign(R_SIGMA2, { domain: [-100, 100], samples: 801 });
+  const c = analyzeCurvature(R_SIGMA2, { domain: [-100, 100], samples: 801 });
+  const list = (xs: readonly (readonly [number, number])[]): string => e(xs.map(iv).join(", ") || "no interval proven");
+  const rows: [string, string][] = [
+    ["g ≥ 0 on", list(g.nonnegative)],
+    ["g ≤ 0 on", list(g.nonpositive)],
+    ["zeros", e(g.zeros.map(pointText).join(", ") || "none")],
+    ["undecided", e(g.undecided.map(iv).join(", ") || "nothing: every point is decided")]
+  ];
+  const curv: [string, string][] = [
+    ["g convex on", list(c.convexIntervals)],
+    ["g concave on", list(c.concaveIntervals)],
+    ["inflections of g", e(c.inflectionPoints.map(pointText).join(", ") || "none")]
+  ];
+  const table = (rs: [string, string][]): string => `<table class="facts">${rs.map(([k, v]) => `<tr><th>${e(k)}</th><td>${v}</td></tr>`).join("")}</table>`;
+  return {
+    title: "The asker's own R expression",
+    body:
+      `<p>The question computed σ″ by hand and plotted it in R: <code>${e(R_SIGMA2)}</code> on −100…100, reading its sign off the picture. ` +
+      `<code>losscape sign</code> proves it instead: σ″ ≥ 0 (σ convex) up to 0, ≤ 0 (σ concave) after, with the zero exactly at 0.</p>` +
+      figure(signPlot(g, { width: 760 }), "the asker's σ″ with its proven signs shaded") +
+      table(rows) +
+      `<p>The same expression as a function in its own right has four curvature regions; <code>losscape curvature</code> isolates its inflections:</p>` +
+      figure(curvaturePlot(c, { width: 760 }), "curvature of the asker's σ″ on [−100, 100]") +
+      table(curv)
+  };
 }
 
 async function seedCertificateSection(ex: Executor): Promise<Section> {
@@ -224,6 +257,7 @@ export async function buildDemoReport(options: DemoOptions = {}): Promise<DemoRe
           "convex on (−∞, 0], concave on [0, ∞), hence neither on R — and a chord certifies it."
       )
     );
+    sections.push(askerExpressionSection());
     sections.push(curvatureSection("ReLU is convex", "relu(x)", [-10, 10], "ReLU is convex: the DCP rules prove it directly, and its one kink has a positive slope jump."));
     const comp = curvatureSection(
       "Convex ∘ convex need not be convex",
