@@ -18,6 +18,39 @@ describe("losscape curvature", () => {
     expect(r.out).toMatch(/inflections: +at 0 \(exactly\)\n/);
   });
 
+  it("the issue's first tries are decided, and the text never contradicts the verdict", async () => {
+    const logistic = await run("-log(sigmoid(x))");
+    expect(logistic.out).toMatch(/verdict: CONVEX/);
+    const softplus = await run("log(1+exp(x))");
+    expect(softplus.out).toMatch(/verdict: CONVEX/);
+    expect(softplus.out).toMatch(/convex on: +\[-10, 10\]\n/);
+    const entropy = await run("x*log(x)", "--domain", "0,4");
+    expect(entropy.out).toMatch(/verdict: CONVEX/);
+    expect(entropy.out).toMatch(/convex on: +\(0, 4\]\n/);
+    const flat = await run("max(x, 0)^2");
+    expect(flat.out).toMatch(/minima: +f = 0 on \[-10, 0\] \(flat\)/);
+    const sig = await run("1/(1+exp(-x))", "--domain=-100,100");
+    expect(sig.out).toMatch(/inflections: +at 0 \(exactly\)\n/);
+    for (const e of ["max(x, x)", "min(x,x)"]) {
+      const r = await run(e);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/verdict: AFFINE/);
+    }
+  });
+
+  it("the asker's R expression on [-100, 100]: four proven regions, inflections as enclosures and an exact 0", async () => {
+    const r = await run("(-e^-x)*(1+e^-x)^-2 + (e^-x)*(-2*(1+e^-x)^-3*(-e^-x))", "--domain=-100,100");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/verdict: NEITHER/);
+    expect(r.out).toMatch(/convex on: +\[-100, -2\.29243\], \[0, 2\.29243\]\n/);
+    expect(r.out).toMatch(/concave on: +\[-2\.29243, 0\], \[2\.29243, 100\]\n/);
+    expect(r.out).toMatch(/inflections: +in \[-2\.2924316\d*, -2\.2924316\d*\], at 0 \(exactly\), in \[2\.2924316\d*, 2\.2924316\d*\]\n/);
+    expect(r.out).not.toMatch(/nowhere|undecided/);
+    const j = JSON.parse((await run("(-e^-x)*(1+e^-x)^-2 + (e^-x)*(-2*(1+e^-x)^-3*(-e^-x))", "--domain=-100,100", "--json")).out) as { undecided: unknown[]; inflectionPoints: { exact: boolean }[] };
+    expect(j.undecided).toEqual([]);
+    expect(j.inflectionPoints.map((p) => p.exact)).toEqual([false, true, false]);
+  });
+
   it('"-x^2" (a leading minus) is concave', async () => {
     const r = await run("-x^2");
     expect(r.code).toBe(0);

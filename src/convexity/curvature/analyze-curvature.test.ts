@@ -6,6 +6,7 @@ import { verifyChord } from "./jensen-certificate.js";
 import { exactScalar } from "./node-exact.js";
 import { scalarIntervals } from "./node-intervals.js";
 import { floatOne } from "./scalar-eval.js";
+import { renderCurvatureText } from "./render-curvature.js";
 
 /** Independent check of a certificate: the Jensen gap recomputed from the closed-form function. */
 function jensenGap(f: (x: number) => number, x1: number, x2: number, t: number): number {
@@ -168,5 +169,39 @@ describe("the evaluators behind the proofs", () => {
     const { graph } = expressionGraph("x^2");
     expect(verifyChord(graph, "notConvex", -1, 3, 0.5)).toBeUndefined();
     expect(verifyChord(graph, "notConcave", -1, 3, 0.5)?.exactGap).toBe("-4");
+  });
+});
+
+describe("honest output", () => {
+  it("what a small box budget leaves unproven is printed as undecided, never as nowhere or none", () => {
+    const r = analyzeCurvature("sqrt(x^2 + 0.0001)", { maxBoxes: 30 });
+    expect(r.verdict).toBe("unknown");
+    expect(r.undecided.length).toBeGreaterThan(0);
+    const text = renderCurvatureText(r);
+    expect(text).toMatch(/undecided on: \[/);
+    expect(text).not.toMatch(/nowhere/);
+    expect(text).toMatch(/inflections: +none proven/);
+    // The proven parts stay proven and disjoint from the undecided ones.
+    for (const [u, v] of r.convexIntervals) for (const [p, q] of r.undecided) expect(v <= p || u >= q).toBe(true);
+  });
+
+  it("a huber corner at a non-double crossing has an exact zero jump: no kink, convex", () => {
+    const r = analyzeCurvature("huber(x/3, 1)");
+    expect(r.verdict).toBe("convex");
+    expect(r.kinks).toEqual([]);
+    expect(r.undecided).toEqual([]);
+  });
+
+  it("max/min of identical or coinciding arguments do not crash", () => {
+    expect(analyzeCurvature("max(x, x)").verdict).toBe("affine");
+    expect(analyzeCurvature("min(x, x) + max(x, 0) + relu(x)").verdict).toBe("convex");
+    expect(analyzeCurvature("max(x, 2*x - x)").verdict).toBe("affine");
+  });
+
+  it("a concave kink with a tiny slope jump still yields a certificate", () => {
+    const r = analyzeCurvature("x^2 - 0.001*abs(x)");
+    expect(r.verdict).toBe("neither");
+    expect(r.certificates.notConvex).toBeDefined();
+    expect(r.kinks.map((k) => k.kind)).toEqual(["concave"]);
   });
 });
