@@ -14,49 +14,50 @@ function geometry(inputs: readonly Value[], attrs: Attrs): ConvGeometry {
 }
 
 /**
- * float64 ConvTranspose (onnxruntime's CPU provider has it for float32 only — measured) as a Conv,
- * which lowers further by Conv's own rule: X upsampled by the strides (zeros interleaved with
- * Concat + Reshape), padded or cropped by (K−1)·d − pb at the start, and convolved at stride 1 with
- * the kernel flipped and its channel axes exchanged per group.
+ * float64 ConvTranspose (onnxruntime's CPU provider has it for float32 only — measured) as its own
+ * algorithm, MatMul then col2im: one GEMM per group gives every kernel offset's contribution
+ * cols[k] = W[:, :, k]ᵀ · X ([M, N, I...], batch second so the GEMM is one big product and each
+ * offset's block is contiguous), and each block is spread by the strides (zeros interleaved) and
+ * shifted to k·d − pb by one Pad (negative pads crop). The previous form, a stride-1 Conv over the
+ * zero-upsampled input, built an im2col K times the size of the *output* (1.25 GB for the input
+ * gradient of LeNet's second conv over 2000 digits, ~5 s); these blocks are K times the input.
  */
-function asConv(g: GraphBuilder, x: Value, w: Value, b: Value | undefined, geo: ConvGeometry): Value {
+function col2imConvTranspose(g: GraphBuilder, x: Value, w: Value, b: Value | undefined, geo: ConvGeometry): Value {
   const r = geo.kernel.length;
-  const G = geo.group, Cg = geo.cIn / G, Mg = geo.cOut / G;
-  let z = x;
-  for (let a = 0; a < r; a++) {
-    const s = geo.strides[a]!;
-    if (s === 1) continue;
-    const ax = a + 2;
-    const shape = [...z.shape];
-    const split = [...shape.slice(0, ax + 1), 1, ...shape.slice(ax + 1)];
-    const spread = padZeros(g, g.reshape(z, split), ax + 1, 0, s - 1);
-    shape[ax] = shape[ax]! * s;
-    z = g.reshape(spread, shape);
-  }
-  // z has I·s entries per axis: input i sits at i·s, followed by s−1 zeros.
-  const padsBegin: number[] = [], padsEnd: number[] = [];
-  for (let a = 0; a < r; a++) {
-    const span = (geo.kernel[a]! - 1) * geo.dilations[a]! + 1;
-    const before = span - 1 - geo.padsBegin[a]!;
-    const after = geo.outSize[a]! - z.shape[a + 2]! - before + span - 1;
-    const len = z.shape[a + 2]!;
-    const start = Math.max(0, -before), end = len - Math.max(0, -after);
-    if (start > 0 || end < len) z = g.slice(z, [start], [end], [a + 2]);
-    padsBegin.push(Math.max(0, before));
-    padsEnd.push(Math.max(0, after));
-  }
-  let wc = G === 1 ? swap01(g, w) : g.reshape(g.transpose(g.reshape(w, [G, Cg, Mg, ...geo.kernel]), [0, 2, 1, ...range(3, r + 3)]), [geo.cOut, Cg, ...geo.kernel]);
-  for (let a = 0; a < r; a++) {
-    const k = geo.kernel[a]!;
-    if (k > 1) wc = g.slice(wc, [k - 1], [-k - 1], [a + 2], [-1]);
-  }
-  return emitConv(g, z, wc, b, {
-    kernel_shape: [...geo.kernel],
-    strides: new Array<number>(r).fill(1),
-    pads: [...padsBegin, ...padsEnd],
-    dilations: [...geo.dilations],
-    group: G
+  const G = geo.group, Cg = geo.cIn / G, Mg = geo.cOut / G, N = geo.batch;
+  const K = geo.kernel.reduce((p, q) => p * q, 1), I = geo.inSize.reduce((p, q) => p * q, 1);
+  // W [C, Mg, k...] = [G, Cg, Mg, K] -> [G, K·Mg, Cg]; X [N, C, i...] -> [G, Cg, N·I]
+  const wt = g.reshape(g.transpose(g.reshape(w, [G, Cg, Mg, K]), [0, 3, 2, 1]), [G, K * Mg, Cg]);
+  const xt = g.reshape(swap01(g, x), [G, Cg, N * I]);
+  const cols = g.reshape(g.matmul(wt, xt), [G, K, Mg, N * I]);
+  const offsets: number[][] = [[]];
+  for (const k of geo.kernel) offsets.splice(0, offsets.length, ...offsets.flatMap((o) => range(0, k).map((j) => [...o, j])));
+  let acc: Value | null = null;
+  offsets.forEach((o, q) => {
+    const begin = o.map((j, a) => j * geo.dilations[a]! - geo.padsBegin[a]!);
+    const kept = begin.map((bg, a) => Math.min(geo.inSize[a]! * geo.strides[a]!, geo.outSize[a]! - bg) - Math.max(0, -bg));
+    if (kept.some((n) => n <= 0)) return;
+    let v = g.reshape(g.slice(cols, [q], [q + 1], [1]), [geo.cOut, N, ...geo.inSize]);
+    for (let a = 0; a < r; a++) {
+      const s = geo.strides[a]!;
+      if (s === 1) continue;
+      const shape = [...v.shape];
+      const ax = a + 2;
+      const spread = padZeros(g, g.reshape(v, [...shape.slice(0, ax + 1), 1, ...shape.slice(ax + 1)]), ax + 1, 0, s - 1);
+      shape[ax] = shape[ax]! * s;
+      v = g.reshape(spread, shape);
+    }
+    const pads = new Array<number>(2 * (r + 2)).fill(0);
+    begin.forEach((bg, a) => {
+      pads[a + 2] = bg;
+      pads[r + 4 + a] = geo.outSize[a]! - v.shape[a + 2]! - bg;
+    });
+    const placed = pads.some((p) => p !== 0) ? g.pad(v, pads) : v;
+    acc = acc ? g.add(acc, placed) : placed;
   });
+  const sum: Value = acc ?? g.zerosLike({ dtype: x.dtype, shape: [geo.cOut, N, ...geo.outSize] });
+  const y = swap01(g, sum);
+  return b ? g.add(y, biasShape(g, b, y.rank)) : y;
 }
 
 function emitConvTranspose(g: GraphBuilder, x: Value, w: Value, attrs: Attrs): Value {
@@ -89,7 +90,7 @@ export const ConvTranspose = defineOp({
       rewrite: (g, inputs, attrs) => {
         const [x, w, b] = inputs;
         const geo = geometry(inputs, attrs);
-        if (x!.dtype === "float64") return asConv(g, x!, w!, b, geo);
+        if (x!.dtype === "float64") return col2imConvTranspose(g, x!, w!, b, geo);
         return g.op("ConvTranspose", b ? [x!, w!, b] : [x!, w!], explicitAttrs(geo, true));
       }
     }
@@ -142,7 +143,11 @@ export const ConvTranspose = defineOp({
     const terms: Value[] = [];
     if (dx) terms.push(emitConvTranspose(g, dx, w!, ex));
     if (dw) terms.push(emitConvTranspose(g, x!, dw, ex));
-    if (b && db) terms.push(g.broadcastTo(biasShape(g, db, output.rank), output.shape));
-    return terms.length ? terms.reduce((s, t) => g.add(s, t)) : null;
+    // The bias tangent broadcasts in the Add; an Expand to the output's shape first was measured at
+    // ~230 ms of a LeNet HVP over 2000 digits. Alone it still has to carry the output's shape.
+    const bias = b && db ? biasShape(g, db, output.rank) : null;
+    if (!terms.length) return bias ? g.broadcastTo(bias, output.shape) : null;
+    const sum = terms.reduce((s, t) => g.add(s, t));
+    return bias ? g.add(sum, bias) : sum;
   }
 });
