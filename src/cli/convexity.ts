@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber } from "./options.js";
+import { parseInteger, parseNumber, parseScale } from "./options.js";
 
 const HELP = `
 Decides whether the loss of the network in SPEC is convex in its weights θ, and proves the answer:
@@ -35,6 +35,7 @@ interface ConvexityCliOptions {
   blocks: boolean;
   executor: "auto" | "onnx" | "reference";
   progress: boolean;
+  scale: number;
 }
 
 export const register: RegisterCommand = (program: Command, setExitCode) => {
@@ -56,6 +57,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         .default("auto")
     )
     .option("--no-progress", "no progress bar (there is none with --json either)")
+    .option("--scale <factor>", "PNG pixels per SVG unit (default 2: about 1400 px wide, for print)", parseScale, 2)
     .addHelpText("after", HELP)
     .action(async (specArg: string, o: ConvexityCliOptions) => {
       // The budget is the whole command's: loading the data and the rigorous checks count too.
@@ -87,7 +89,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       if (o.plot) {
         if (r.certificate && r.profile) {
           const [{ writePlot }, { jensenPlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/jensen-plot.js")]);
-          await writePlot(o.plot, jensenPlot(r.profile, r.certificate));
+          await writePlot(o.plot, jensenPlot(r.profile, r.certificate), { scale: o.scale });
         }
         else process.stderr.write(`losscape: no plot written to ${o.plot}: there is no certificate (verdict ${r.verdict})\n`);
       }

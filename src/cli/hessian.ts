@@ -7,7 +7,7 @@ import type { TraceMethod } from "../hessian/index.js";
 import { UserError } from "../util/errors.js";
 import type { RegisterCommand } from "./commands.js";
 import { cliFlag } from "./field-flags.js";
-import { parseInteger, parseNumber } from "./options.js";
+import { parseInteger, parseNumber, parseScale } from "./options.js";
 import type { ProblemInput } from "./problem-input.js";
 
 interface HessianCliOptions {
@@ -35,6 +35,7 @@ interface HessianCliOptions {
   saveVectors?: string;
   queue?: string;
   progress: boolean;
+  scale: number;
 }
 
 /**
@@ -172,6 +173,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--plot <file>", "write the spectrum / density plot (.svg or .png)")
     .option("--save-vectors <dir>", "write eigenvectors as .npy (landscape directions) and manifest.json")
     .option("--no-progress", "no progress bar (there is none with --json either)")
+    .option("--scale <factor>", "PNG pixels per SVG unit (default 2: about 1400 px wide, for print)", parseScale, 2)
     .option("--queue <url>", "spread --trace probes and --density runs over a worker pool (redis://[:password@]host:port; see losscape worker); same seed, same numbers")
     .action(async (specArg: string, o: HessianCliOptions) => {
       if (o.queue !== undefined && !o.trace && !o.density) throw new UserError("--queue spreads --trace probes and --density runs over a worker pool: add --trace or --density");
@@ -241,7 +243,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
           const plots = hessianPlots(report);
           for (const p of plots) {
             const path = p.name === "density" && plots.length > 1 ? densityPlotPath(o.plot) : o.plot;
-            await writePlot(path, p.svg);
+            await writePlot(path, p.svg, { scale: o.scale });
             written.push(path);
           }
         }

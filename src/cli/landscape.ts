@@ -13,7 +13,7 @@ import type { SplitMethod, SplitName } from "../model/train/split-data.js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber } from "./options.js";
+import { parseInteger, parseNumber, parseScale } from "./options.js";
 
 interface LandscapeCliOptions {
   params?: string;
@@ -40,6 +40,8 @@ interface LandscapeCliOptions {
   threads?: number;
   plain?: boolean;
   logLevels?: boolean;
+  linearLevels?: boolean;
+  scale: number;
   format: string;
   plots: boolean;
   vtp: boolean;
@@ -198,7 +200,9 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--chunk-size <n>", "grid points per chunk file (default about 256)", parseInteger("--chunk-size", 1))
     .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", parseInteger("--threads", 1))
     .option("--plain", "evaluate one full network per point (no first-layer shortcut; slow, for checking)")
-    .option("--log-levels", "log-spaced contour levels and log colour scales")
+    .option("--log-levels", "log-spaced contour levels and log colour scales (the default when the loss spans more than a decade)")
+    .option("--linear-levels", "linear contour levels and colour scales, whatever the loss's range")
+    .option("--scale <factor>", "PNG pixels per SVG unit (default 2: about 1400 px wide, for print)", parseScale, 2)
     .option("--format <list>", "plot formats: svg, png or svg,png", "svg")
     .option("--no-plots", "write no plots")
     .option("--no-vtp", "write no surface.vtp")
@@ -207,6 +211,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--queue <url>", "compute the chunks on a worker pool: redis://[:password@]host:port (rediss:// for TLS); see losscape worker")
     .action(async (specArg: string, o: LandscapeCliOptions) => {
       if (o.ignoreBias && o.includeBias) throw new UserError("--ignore-bias and --include-bias contradict each other");
+      if (o.logLevels && o.linearLevels) throw new UserError("--log-levels and --linear-levels contradict each other");
       const formats = o.format.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
       for (const f of formats) if (f !== "svg" && f !== "png") throw new UserError(`--format ${f}: use svg, png or svg,png`);
       const chosen = [o.to ? "--to" : null, o.trajectory ? "--trajectory" : null, o.dir1 || o.dir2 ? "--dir1/--dir2" : null].filter((s) => s !== null);
@@ -272,7 +277,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         const written: string[] = Object.values(r.manifest["files"] as Record<string, string>);
         written.push("manifest.json");
         if (o.plots) {
-          const plots = r.values.loss || r.values.accuracy ? landscapePlots(r, { logLevels: o.logLevels ?? false }) : [];
+          const plots = r.values.loss || r.values.accuracy ? landscapePlots(r, o.logLevels ? { logLevels: true } : o.linearLevels ? { logLevels: false } : {}) : [];
           const ratio = r.values["eig-ratio"];
           if (ratio) {
             const svg = r.y
@@ -282,7 +287,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
           }
           for (const plot of plots) {
             for (const f of formats) {
-              await writePlot(join(r.outDir, `${plot.name}.${f}`), plot.svg);
+              await writePlot(join(r.outDir, `${plot.name}.${f}`), plot.svg, { scale: o.scale });
               written.push(`${plot.name}.${f}`);
             }
           }

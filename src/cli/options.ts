@@ -17,3 +17,10 @@ export function parseInteger(name: string, min: number): (v: string) => number {
     return Number(t);
   };
 }
+
+/** `--scale`: PNG pixels per SVG unit, checked when parsed so a long run does not fail at its last step. */
+export function parseScale(v: string): number {
+  const n = Number(v.trim());
+  if (v.trim() === "" || !(Number.isFinite(n) && n > 0 && n <= 10)) throw new InvalidArgumentError(`--scale must be a number above 0 and at most 10, got "${v}"`);
+  return n;
+}

@@ -1,8 +1,11 @@
 /** Heatmaps: one cell per grid value, coloured on a linear or log scale, with a colorbar. */
 import { continuousColorbar } from "./colorbar.js";
 import { sequential, SEMANTIC } from "./colors.js";
+import type { PointOverlay } from "./contour.js";
 import { layoutFrame2D } from "./frame2d.js";
+import { insideRect } from "./geometry.js";
 import type { LegendItem } from "./legend.js";
+import { marker } from "./markers.js";
 import { extent, linearScale, logDomain, logScale, niceDomain, type Scale } from "./scale.js";
 import { el, fmt, svgDocument } from "./svg.js";
 import { requireIncreasing, requireLength, type Grid } from "./validate.js";
@@ -17,6 +20,8 @@ export interface HeatmapSpec extends Grid {
   log?: boolean;
   /** Fixed colour range instead of the data's range. */
   zDomain?: [number, number];
+  /** Marked points (θ), drawn over the cells and listed in the legend. */
+  points?: PointOverlay[];
   width?: number;
   height?: number;
 }
@@ -56,6 +61,9 @@ export function heatmapPlot(spec: HeatmapSpec): string {
   const legend: LegendItem[] = missing
     ? [{ label: log ? "missing (non-finite or ≤ 0)" : "missing (non-finite)", symbol: { kind: "area", color: SEMANTIC.missing } }]
     : [];
+  for (const p of spec.points ?? []) {
+    if (p.label) legend.push({ label: p.label, symbol: { kind: "marker", color: p.color ?? "#000000", shape: p.shape ?? "diamond" } });
+  }
   const width = spec.width ?? 680, height = spec.height ?? 560;
   const xe = cellEdges(spec.x), ye = cellEdges(spec.y);
   const barFor = (range: [number, number]): Scale => (log ? logScale(dom, range) : linearScale(dom, range));
@@ -91,6 +99,10 @@ export function heatmapPlot(spec: HeatmapSpec): string {
     parts.push(el("path", { d, fill: color, stroke: color, "stroke-width": 0.5 }));
   }
   parts.push(f.axes);
+  for (const p of spec.points ?? []) {
+    const x = f.xScale.map(p.x), y = f.yScale.map(p.y);
+    if (Number.isFinite(x) && Number.isFinite(y) && insideRect(x, y, r, 0.5)) parts.push(marker(p.shape ?? "diamond", x, y, 5.5, p.color ?? "#000000"));
+  }
   if (f.colorbarRect) {
     const cb = f.colorbarRect;
     const s = barFor([cb.y + cb.height, cb.y]);

@@ -51,7 +51,11 @@ export interface EigRatioMap {
 
 /** Li et al.'s map of |λmin/λmax|: small (dark) where the loss is nearly convex. */
 export function eigRatioHeatmap(m: EigRatioMap, title = "|λmin / λmax| of the Hessian"): string {
-  return heatmapPlot({ x: m.x, y: m.y, z: m.ratio, title, xLabel: "α (direction 1)", yLabel: "β (direction 2)", zLabel: "|λmin/λmax|" });
+  const inside = m.x[0]! <= 0 && 0 <= m.x[m.x.length - 1]! && m.y[0]! <= 0 && 0 <= m.y[m.y.length - 1]!;
+  return heatmapPlot({
+    x: m.x, y: m.y, z: m.ratio, title, xLabel: "α (direction 1)", yLabel: "β (direction 2)", zLabel: "|λmin/λmax|",
+    ...(inside ? { points: [{ x: 0, y: 0, label: "θ", shape: "ring" as const }] } : {})
+  });
 }
 
 /** |λmin/λmax| along a landscape line (a 1-D `--metrics eig-ratio` run). */

@@ -6,12 +6,16 @@
 import type { LandscapeResult } from "../landscape/run-landscape.js";
 import { contourPlot, filledContourPlot } from "./contour.js";
 import { heatmapPlot } from "./heatmap.js";
+import { lossLabel } from "./labels.js";
 import { linePlot, type LineSeries } from "./line-plot.js";
 import { surfacePlot } from "./surface3d.js";
 import type { NamedPlot } from "./named-plot.js";
 
 export interface LandscapePlotOptions {
-  /** Log-spaced contour levels and log colour scales (loss values must be positive). */
+  /**
+   * Log-spaced contour levels and log colour scales (loss values must be positive). Default: on when
+   * the loss is positive and spans more than a decade, where linear levels leave the basin blank.
+   */
   logLevels?: boolean;
   /** Number of contour levels (default 12). */
   levels?: number;
@@ -37,8 +41,24 @@ function titleFor(r: PlotInput): string {
   const kind = String(r.directionInfo["kind"]);
   const norm = r.directionInfo["normalization"];
   const how = kind === "random" ? `random directions, ${String(norm)} normalization` : kind === "pca" ? "PCA directions of the trajectory" : kind === "line" ? "line to a second model" : "directions from files";
-  return `${r.lossName} loss — ${how}`;
+  return `${lossLabel(r.lossName)} — ${how}`;
 }
+
+/** All values positive and the largest more than ten times the smallest. */
+export function spansDecades(values: ArrayLike<number>): boolean {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (!(v > 0)) return false;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo > 0 && hi > 10 * lo;
+}
+
+/** θ (the origin of the plane), as a ring: the trajectory's end star is often at θ and stays visible inside it. */
+const THETA = [{ x: 0, y: 0, label: "θ", shape: "ring" as const }];
 
 export function landscapePlots(r: PlotInput, o: LandscapePlotOptions = {}): NamedPlot[] {
   const loss = r.values.loss;
@@ -47,24 +67,24 @@ export function landscapePlots(r: PlotInput, o: LandscapePlotOptions = {}): Name
   const title = titleFor(r);
   if (r.dims === 1 || !r.y) {
     const series: LineSeries[] = [];
-    if (loss) series.push({ x: r.x, y: loss, label: "loss" });
+    if (loss) series.push({ x: r.x, y: loss, label: lossLabel(r.lossName) });
     if (acc) series.push({ x: r.x, y: acc, label: "accuracy", axis: loss ? "right" : "left", dash: true });
     const panel = loss
-      ? { series, yLabel: "loss", yLog: o.logLevels ?? false, ...(acc ? { right: { label: "accuracy" } } : {}) }
+      ? { series, yLabel: lossLabel(r.lossName), yLog: o.logLevels ?? spansDecades(loss), ...(acc ? { right: { label: "accuracy" } } : {}) }
       : { series, yLabel: "accuracy" };
     return [{ name: "curve", svg: linePlot({ title, xLabel: labels.x, panels: [panel] }) }];
   }
   const z = loss ?? acc!;
-  const zLabel = loss ? "loss" : "accuracy";
-  const log = (o.logLevels ?? false) && loss !== undefined;
+  const zLabel = loss ? lossLabel(r.lossName) : "accuracy";
+  const log = loss !== undefined && (o.logLevels ?? spansDecades(loss));
   const grid = { x: r.x, y: r.y, z };
   const levels = o.levels ?? 12;
   const inside = r.x[0]! <= 0 && 0 <= r.x[r.x.length - 1]! && r.y[0]! <= 0 && 0 <= r.y[r.y.length - 1]!;
-  const common = { ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel, levels, logLevels: log, ...(inside ? { points: [{ x: 0, y: 0, label: "θ", shape: "star" as const }] } : {}) };
+  const common = { ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel, levels, logLevels: log, ...(inside ? { points: THETA } : {}) };
   const plots: NamedPlot[] = [
     { name: "contour", svg: contourPlot(common) },
     { name: "contour-filled", svg: filledContourPlot(common) },
-    { name: "heatmap", svg: heatmapPlot({ ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel, log }) },
+    { name: "heatmap", svg: heatmapPlot({ ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel, log, ...(inside ? { points: THETA } : {}) }) },
     { name: "surface", svg: surfacePlot({ ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel }) }
   ];
   if (r.pca) {
@@ -76,7 +96,7 @@ export function landscapePlots(r: PlotInput, o: LandscapePlotOptions = {}): Name
     }
     plots.push({
       name: "trajectory",
-      svg: contourPlot({ ...common, title: `${r.lossName} loss and the training trajectory (PCA plane)`, trajectory: { x: tx, y: ty, label: "training trajectory" } })
+      svg: contourPlot({ ...common, title: `${lossLabel(r.lossName)} and the training trajectory (PCA plane)`, trajectory: { x: tx, y: ty, label: "training trajectory" } })
     });
   }
   return plots;

@@ -8,7 +8,7 @@ import { categorical } from "./colors.js";
 import { clipPolyline, insideRect, type Rect } from "./geometry.js";
 import { layoutLegend, type LegendItem } from "./legend.js";
 import { marker, type MarkerShape } from "./markers.js";
-import { extent, linearScale, logDomain, logScale, niceDomain, niceTicks, type Scale } from "./scale.js";
+import { extent, linearScale, logDomain, logScale, niceDomain, niceTicks, symlogScale, type Scale } from "./scale.js";
 import { el, estimateTextWidth, FONT, fmt, polylinePath, svgDocument, text } from "./svg.js";
 import { requirePositiveSize } from "./validate.js";
 import { UserError } from "../util/errors.js";
@@ -95,6 +95,8 @@ export interface Panel {
   zeroLine?: boolean;
   yLabel?: string;
   yLog?: boolean;
+  /** A symmetric-log y axis, linear within about ± this threshold (values of both signs, many magnitudes). */
+  ySymlog?: number;
   yFloor?: number;
   yDomain?: [number, number];
   /** A twin y axis on the right for series with axis: "right". */
@@ -145,8 +147,17 @@ interface AxisResolved {
 
 /** Choose a y axis's domain from its data and build its ticks for a plot `heightPx` tall. */
 function resolveAxis(values: number[], log: boolean, floor: number | undefined, domain: [number, number] | undefined,
-  includeZero: boolean, heightPx: number, label: string | undefined, color: string | undefined): AxisResolved {
+  includeZero: boolean, heightPx: number, label: string | undefined, color: string | undefined, symlog?: number): AxisResolved {
   let dom: [number, number];
+  if (symlog !== undefined) {
+    const e = extent(values) ?? [0, 0];
+    // a fifth of a decade of headroom at each end (markers stay inside the frame), and 0 always inside
+    dom = domain ?? [Math.min(0, e[0] * 1.6), Math.max(0, e[1] * 1.6)];
+    const make = (range: [number, number]): Scale => symlogScale(dom, range, symlog);
+    const s = make([heightPx, 0]);
+    const values2 = s.ticks(Math.min(9, Math.max(3, Math.round(heightPx / 30))));
+    return { scale: make, ticks: { values: values2, labels: s.formatTicks(values2) }, floor: undefined, label, color };
+  }
   if (log) {
     const vals = floor !== undefined ? values.map((v) => (Number.isNaN(v) ? v : Math.max(v, floor))) : values;
     const e = extent(vals, true);
@@ -238,7 +249,7 @@ export function linePlot(spec: LinePlotSpec): string {
     for (const pt of p.points ?? []) if ((pt.axis ?? "left") === "left" && inX(pt.x)) leftVals.push(pt.y);
     for (const sg of p.segments ?? []) leftVals.push(sg.y1, sg.y2);
     const leftColor = p.right ? panelColors[pi]![p.series.findIndex((s) => (s.axis ?? "left") === "left")] : undefined;
-    const left = resolveAxis(leftVals, p.yLog ?? false, p.yFloor, p.yDomain, p.zeroLine ?? false, h, p.yLabel, leftColor);
+    const left = resolveAxis(leftVals, p.yLog ?? false, p.yFloor, p.yDomain, p.zeroLine ?? false, h, p.yLabel, leftColor, p.ySymlog);
     let right: AxisResolved | null = null;
     if (p.right) {
       const rightVals = [...finiteYs(p.series, "right", inX)];

@@ -1,7 +1,8 @@
 /** Point-marker glyphs (minima, maxima, trajectory ends) drawn as small filled shapes. */
 import { el, fmt } from "./svg.js";
 
-export type MarkerShape = "circle" | "square" | "diamond" | "triangle-up" | "triangle-down" | "star" | "cross";
+/** "ring" is hollow: a point drawn on top of another marker (θ over the trajectory's end) leaves it visible. */
+export type MarkerShape = "circle" | "square" | "diamond" | "triangle-up" | "triangle-down" | "star" | "cross" | "ring";
 
 function polygon(points: readonly (readonly [number, number])[], fill: string, stroke: string): string {
   const d = points.map(([x, y], i) => `${i === 0 ? "M" : "L"}${fmt(x)} ${fmt(y)}`).join("") + "Z";
@@ -32,6 +33,12 @@ export function marker(shape: MarkerShape, cx: number, cy: number, r: number, fi
       }
       return polygon(pts, fill, stroke);
     }
+    case "ring":
+      // a white halo under the coloured ring keeps it readable on dark and light cells alike
+      return (
+        el("circle", { cx: fmt(cx), cy: fmt(cy), r: fmt(r * 1.6), fill: "none", stroke: stroke, "stroke-width": 4.5 }) +
+        el("circle", { cx: fmt(cx), cy: fmt(cy), r: fmt(r * 1.6), fill: "none", stroke: fill, "stroke-width": 2 })
+      );
     case "cross": {
       const d = `M${fmt(cx - r)} ${fmt(cy - r)}L${fmt(cx + r)} ${fmt(cy + r)}M${fmt(cx - r)} ${fmt(cy + r)}L${fmt(cx + r)} ${fmt(cy - r)}`;
       return el("path", { d, stroke: fill, "stroke-width": 2, fill: "none" });

@@ -115,7 +115,10 @@ describe("tick labels", () => {
 describe("log ticks", () => {
   it("are whole decades over a wide range", () => {
     expect(logTicks(1e-6, 1e2, 10)).toEqual([1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100]);
-    expect(formatLogTicks([1e-6, 1e-3, 1, 1e4, 1e6])).toEqual(["1e-6", "0.001", "1", "10000", "1e6"]);
+    // one format per axis: exponents for all once any tick needs one
+    expect(formatLogTicks([1e-6, 1e-3, 1, 1e4, 1e6])).toEqual(["1e-6", "1e-3", "1e0", "1e4", "1e6"]);
+    expect(formatLogTicks([1e-3, 0.01, 1, 1e4])).toEqual(["0.001", "0.01", "1", "10000"]);
+    expect(formatLogTicks([2e-4, 5e-4, 1e-3])).toEqual(["2e-4", "5e-4", "1e-3"]);
   });
   it("thin out to every k-th decade when there are many", () => {
     const t = logTicks(1e-20, 1e20, 8);

@@ -4,7 +4,7 @@
  */
 
 export interface Scale {
-  readonly kind: "linear" | "log";
+  readonly kind: "linear" | "log" | "symlog";
   readonly domain: readonly [number, number];
   readonly range: readonly [number, number];
   /** Pixel position of a data value; NaN where the value cannot be shown (e.g. <= 0 on a log scale). */
@@ -191,12 +191,13 @@ export function logTicks(lo: number, hi: number, maxTicks = 8): number[] {
 
 /** Labels for log ticks: plain decimals from 0.001 to 10000, "1e-6"-style outside. */
 export function formatLogTicks(ticks: readonly number[]): string[] {
+  const exps = ticks.filter((v) => v > 0 && Number.isFinite(v)).map((v) => Math.floor(Math.log10(v) + 1e-9));
+  // One format per axis: plain decimals when every tick reads well that way, else exponents for all
+  // (an axis labelled 1, 0.01, 1e-4 reads as three different kinds of number).
+  const plain = exps.every((e) => e >= -3 && e <= 4);
   return ticks.map((v) => {
     if (!(v > 0) || !Number.isFinite(v)) return "";
-    const e = Math.floor(Math.log10(v) + 1e-9);
-    if (e >= -3 && e <= 4) {
-      return trimMantissa(v.toFixed(Math.max(0, -e + 2)));
-    }
+    if (plain) return trimMantissa(v.toFixed(Math.max(0, -Math.floor(Math.log10(v) + 1e-9) + 2)));
     return formatExponent(v, 2);
   });
 }
@@ -240,6 +241,47 @@ export function logScale(domain: readonly [number, number], range: readonly [num
     map: (v) => (v > 0 && Number.isFinite(v) ? r0 + (Math.log10(v) - l0) * k : Number.NaN),
     ticks: (maxTicks = 8) => logTicks(d0, d1, maxTicks),
     formatTicks: formatLogTicks,
+  };
+}
+
+/**
+ * Symmetric log: sign(v)·log10(1 + |v|/c). Linear within about ±c, logarithmic beyond, so values of
+ * both signs and many magnitudes share one axis (a spectrum with eigenvalues −1.7e-4 and 0.3).
+ * Ticks: 0 and ±c·10^k.
+ */
+export function symlogScale(domain: readonly [number, number], range: readonly [number, number], linthresh: number): Scale {
+  const c = linthresh > 0 && Number.isFinite(linthresh) ? linthresh : 1;
+  const f = (v: number): number => Math.sign(v) * Math.log10(1 + Math.abs(v) / c);
+  let [d0, d1] = domain;
+  if (d0 > d1) [d0, d1] = [d1, d0];
+  if (d0 === d1) [d0, d1] = [d0 - c, d1 + c];
+  const [r0, r1] = range;
+  const k = (r1 - r0) / (f(d1) - f(d0));
+  const ticks = (maxTicks = 8): number[] => {
+    const out: number[] = [];
+    if (d0 <= 0 && 0 <= d1) out.push(0);
+    for (let e = 0; e < 40; e++) {
+      const m = c * 10 ** e;
+      if (m > Math.max(Math.abs(d0), Math.abs(d1)) * (1 + 1e-9)) break;
+      if (m <= d1 * (1 + 1e-9)) out.push(m);
+      if (-m >= d0 * (1 + 1e-9)) out.push(-m);
+    }
+    out.sort((a, b) => a - b);
+    // keep every other decade (and 0) until the ticks fit
+    let t = out;
+    for (let stride = 2; t.length > maxTicks && stride < 40; stride++) t = out.filter((v) => v === 0 || Math.round(Math.log10(Math.abs(v) / c)) % stride === 0);
+    return t;
+  };
+  return {
+    kind: "symlog",
+    domain: [d0, d1],
+    range: [r0, r1],
+    map: (v) => (Number.isFinite(v) ? r0 + (f(v) - f(d0)) * k : Number.NaN),
+    ticks,
+    formatTicks: (ts) => {
+      const mags = formatLogTicks(ts.map((v) => Math.abs(v)));
+      return ts.map((v, i) => (v === 0 ? "0" : v < 0 ? withMinus(`-${mags[i]!}`) : mags[i]!));
+    }
   };
 }
 

@@ -18,6 +18,24 @@ export interface SpectrumSpec {
 /** Up to this many eigenvalues get stems and markers; beyond it the sorted values are drawn as a curve. */
 const STEM_LIMIT = 400;
 
+/**
+ * With negative eigenvalues far smaller than the largest ones (−1.7e-4 next to 0.3), a linear axis
+ * draws them as nothing; a symmetric-log axis, linear up to the decade of the smallest nonzero |λ|,
+ * shows every one. Undefined (linear axis) when there are no negatives or the range is narrow.
+ */
+export function symlogThreshold(values: readonly number[], tol: number, hasNegative: boolean): number | undefined {
+  if (!hasNegative) return undefined;
+  let small = Infinity, big = 0;
+  for (const v of values) {
+    const a = Math.abs(v);
+    if (a <= tol || a === 0) continue;
+    small = Math.min(small, a);
+    big = Math.max(big, a);
+  }
+  if (!(big > 100 * small)) return undefined;
+  return Number(`1e${Math.floor(Math.log10(small))}`);
+}
+
 export function spectrumPlot(spec: SpectrumSpec): string {
   const tol = spec.zeroTolerance ?? 0;
   if (!(tol >= 0)) throw new UserError(`spectrumPlot: zeroTolerance must be >= 0, got ${tol}`);
@@ -46,13 +64,18 @@ export function spectrumPlot(spec: SpectrumSpec): string {
       { x: ranks, y: values.map((v) => (v >= -tol ? v : Number.NaN)), color: SEMANTIC.positive, label: `non-negative (${n - neg})`, width: 2 },
     ]
     : [];
+  const symlog = symlogThreshold(values, tol, neg > 0);
   return linePlot({
     title: spec.title ?? `Eigenvalue spectrum (${n} eigenvalues)`,
     xLabel: "rank (ascending)",
     integerX: true,
     xDomain: n > 0 ? [n > 1 ? 0.5 : 0, n + 0.5] : [0, 1],
     width: spec.width,
-    panels: [{ series, points, segments, zeroLine: true, yLabel: spec.yLabel ?? "eigenvalue λ" }],
+    panels: [{
+      series, points, segments, zeroLine: true,
+      yLabel: spec.yLabel ?? (symlog === undefined ? "eigenvalue λ" : "eigenvalue λ (symmetric log axis)"),
+      ...(symlog === undefined ? {} : { ySymlog: symlog })
+    }],
   });
 }
 

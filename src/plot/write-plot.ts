@@ -18,9 +18,12 @@ export function plotFormatFor(path: string): PlotFormat {
   throw new UserError(`cannot write plot ${path}: ${shown} is not supported; use .svg or .png`);
 }
 
+/** PNGs are rendered at twice the SVG's size by default: about 1400 px wide, enough for print. */
+export const DEFAULT_PNG_SCALE = 2;
+
 export async function writePlot(path: string, svg: string, options: PngOptions = {}): Promise<void> {
   const format = plotFormatFor(path);
   // Render before touching the disk: a rendering failure then leaves nothing behind.
-  const bytes = format === "png" ? svgToPng(svg, options) : svg;
+  const bytes = format === "png" ? svgToPng(svg, { scale: DEFAULT_PNG_SCALE, ...options }) : svg;
   writeFileAtomic(path, bytes);
 }
