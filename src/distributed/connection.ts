@@ -68,7 +68,8 @@ export function redisOptions(o: ConnectOptions): RedisOptions {
       }
     : {
         maxRetriesPerRequest: 2,
-        retryStrategy: (times) => (times > 5 ? null : 300 * times),
+        // About two seconds of retries: a blip survives, a dead Redis is reported promptly.
+        retryStrategy: (times) => (times > 3 ? null : 250 * 2 ** (times - 1)),
         connectTimeout: 3000
       };
 }

@@ -6,12 +6,11 @@
  * first. Any Redis failure ends the run with a UserError naming the (masked) URL.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { UserError } from "../util/errors.js";
 import { publishBlob } from "./blobs.js";
 import { connectRedis, queueError, type QueueUrl } from "./connection.js";
 import { decodeContainer, type Container } from "./container.js";
-import { DEFAULT_MAX_PAYLOAD_BYTES, doneEntry, jobId, keys, QUEUE_NAME, QUEUE_PREFIX, resultHeader, type ResultHeader } from "./protocol.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, doneEntry, jobId, keys, QUEUE_NAME, QUEUE_PREFIX, resultHeader, workerInfo, type ResultHeader } from "./protocol.js";
 
 export interface Pool {
   q: QueueUrl;
@@ -124,6 +123,22 @@ export async function openPool(q: QueueUrl, o: PoolOptions = {}): Promise<Pool> 
         opts: { jobId: jobId(run, j.index), attempts, backoff: { type: "fixed", delay: 1000 }, removeOnComplete: true, removeOnFail: false }
       })));
     }
+    const liveWorkers = async (): Promise<number> => {
+      const all = await redis.hgetall(keys.workers);
+      let live = 0;
+      for (const v of Object.values(all)) {
+        try {
+          const w = workerInfo.safeParse(JSON.parse(v));
+          // Workers beat every 5 s.
+          if (w.success && Date.now() - w.data.at < 15_000) live++;
+        } catch {
+          // not a worker entry
+        }
+      }
+      return live;
+    };
+    let idleSince = Date.now();
+    if ((await liveWorkers()) === 0) ro.log?.(`no live worker on ${q.masked} yet; the jobs wait in the queue until one starts: losscape worker --queue ${q.masked}`);
     let refusalShown = false;
     let lastCheck = Date.now();
     while (pending.size > 0) {
@@ -141,7 +156,7 @@ export async function openPool(q: QueueUrl, o: PoolOptions = {}): Promise<Pool> 
           if (pending.has(d.data.i)) throw new UserError(`a worker could not compute job ${d.data.i} of this run: ${d.data.error}`);
           continue;
         }
-        await collect(d.data.i);
+        if (await collect(d.data.i)) idleSince = Date.now();
       }
       if (Date.now() - lastCheck > 2000 || !popped) {
         lastCheck = Date.now();
@@ -155,6 +170,10 @@ export async function openPool(q: QueueUrl, o: PoolOptions = {}): Promise<Pool> 
             // shown as stored
           }
           ro.log?.(`a worker refused this run's jobs: ${message}`);
+        }
+        if (Date.now() - idleSince > 30_000) {
+          idleSince = Date.now();
+          if ((await liveWorkers()) === 0) ro.log?.(`still waiting: no live worker on ${q.masked} (losscape worker --queue ${q.masked})`);
         }
         const failed = await failedOfRun();
         if (failed) throw new UserError(`the worker pool gave up on ${failed}`);

@@ -280,6 +280,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     }
     const j = parsed.data;
     const t0 = performance.now();
+    o.log(`${j.type} ${j.index} of run ${j.run.slice(0, 12)} started`);
     try {
       let out: { values: Float64Array; extra?: Record<string, Uint8Array>; summary?: Record<string, number> };
       if (j.type === "surface-chunk") out = await surfaceChunk(j);
@@ -312,6 +313,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     maxStalledCount: 3
   });
   worker.on("error", (e) => o.log(`queue error: ${scrub(o.queue, e.message)}`));
+  worker.on("stalled", (jobIdStalled) => o.log(`job ${jobIdStalled.slice(0, 12)}…${jobIdStalled.slice(jobIdStalled.lastIndexOf("-"))} stalled (its worker stopped renewing the lock): back in the queue`));
   await worker.waitUntilReady();
 
   const beat = async (): Promise<void> => {
