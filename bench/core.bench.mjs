@@ -65,4 +65,12 @@ for (const c of configs) {
   });
   await ex.dispose();
 }
-console.log(JSON.stringify({ benchmark: "core-mlp-784-128-10", samples: N, params: P, results }, null, 2));
+console.log(JSON.stringify({
+  benchmark: "core-mlp-784-128-10", samples: N, params: P,
+  figures: {
+    "loss / gradient / hvp": `wall time of one executor run over all ${N} samples (median and min of reps, after a warm-up run that creates the session)`,
+    gradOverLoss: "median gradient time / median loss time (theory: about 2-3)",
+    hvpOverLoss: "median Hessian-vector product time / median loss time (theory: about 4-6)"
+  },
+  results
+}, null, 2));
