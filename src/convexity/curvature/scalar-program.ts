@@ -30,6 +30,50 @@ const mulHi = (x: number, y: number): number => {
   return e <= 0 ? p : nextUp(p);
 };
 
+// On boxes a product is widened by two ulps without the exactness test: p − (|p|·2^−51 + tiny) is
+// at least one ulp below p even after its own rounding, and costs a few flops.
+const EPS2 = 2 ** -51, TINY = Number.MIN_VALUE;
+const roughLo = (x: number, y: number): number => {
+  if (x === 0 || y === 0) return 0;
+  const p = x * y;
+  // An overflow to +∞ from finite factors: the exact product is above the largest double.
+  if (p === Infinity) return Number.isFinite(x) && Number.isFinite(y) ? Number.MAX_VALUE : Infinity;
+  if (p === -Infinity) return p;
+  return p - (Math.abs(p) * EPS2 + TINY);
+};
+const roughHi = (x: number, y: number): number => {
+  if (x === 0 || y === 0) return 0;
+  const p = x * y;
+  if (p === -Infinity) return Number.isFinite(x) && Number.isFinite(y) ? -Number.MAX_VALUE : -Infinity;
+  if (p === Infinity) return p;
+  return p + (Math.abs(p) * EPS2 + TINY);
+};
+
+/** [a]·[b] into out (lo, hi) with the given endpoint kernels. */
+function mulInto(al: number, ah: number, bl: number, bh: number, lo: (x: number, y: number) => number, hi: (x: number, y: number) => number, out: Float64Array, L: Float64Array, i: number): void {
+  if (al !== al || ah !== ah || bl !== bl || bh !== bh) {
+    L[i] = NaN;
+    out[i] = NaN;
+    return;
+  }
+  if (al >= 0 && bl >= 0) {
+    L[i] = lo(al, bl);
+    out[i] = hi(ah, bh);
+  } else if (ah <= 0 && bh <= 0) {
+    L[i] = lo(ah, bh);
+    out[i] = hi(al, bl);
+  } else if (al >= 0 && bh <= 0) {
+    L[i] = lo(ah, bl);
+    out[i] = hi(al, bh);
+  } else if (ah <= 0 && bl >= 0) {
+    L[i] = lo(al, bh);
+    out[i] = hi(ah, bl);
+  } else {
+    L[i] = Math.min(lo(al, bl), lo(al, bh), lo(ah, bl), lo(ah, bh));
+    out[i] = Math.max(hi(al, bl), hi(al, bh), hi(ah, bl), hi(ah, bh));
+  }
+}
+
 function fastMul(a: Interval, b: Interval): Interval {
   if (a.lo !== a.lo || a.hi !== a.hi || b.lo !== b.lo || b.hi !== b.hi) return iv.NAN_INTERVAL;
   if (a.lo >= 0 && b.lo >= 0) return { lo: mulLo(a.lo, b.lo), hi: mulHi(a.hi, b.hi) };
@@ -60,15 +104,7 @@ const addHi = (x: number, y: number): number => {
   return e <= 0 || s === Infinity ? s : nextUp(s);
 };
 
-function fastAdd(a: Interval, b: Interval): Interval {
-  if (a.lo !== a.lo || a.hi !== a.hi || b.lo !== b.lo || b.hi !== b.hi) return iv.NAN_INTERVAL;
-  return { lo: addLo(a.lo, b.lo), hi: addHi(a.hi, b.hi) };
-}
 
-function fastSub(a: Interval, b: Interval): Interval {
-  if (a.lo !== a.lo || a.hi !== a.hi || b.lo !== b.lo || b.hi !== b.hi) return iv.NAN_INTERVAL;
-  return { lo: addLo(a.lo, -b.hi), hi: addHi(a.hi, -b.lo) };
-}
 
 export interface ScalarProgram {
   readonly size: number;
@@ -80,20 +116,34 @@ export interface ScalarProgram {
 
 const ONE: Interval = { lo: 1, hi: 1 };
 
+const OP_OTHER = 0, OP_CONST = 1, OP_INPUT = 2, OP_ADD = 3, OP_SUB = 4, OP_MUL = 5, OP_NEG = 6, OP_SQR = 7;
+
 export function compileScalar(graph: Graph): ScalarProgram {
   const nodes: readonly Node[] = graph.nodes;
   const n = nodes.length;
-  const constants: (Interval | undefined)[] = nodes.map((node) => {
-    if (node.op !== "Constant") return undefined;
-    const v = (node.attrs["value"] as Tensor).data[0]!;
-    return Number.isFinite(v) ? { lo: v, hi: v } : iv.NAN_INTERVAL;
-  });
-  const isInput = nodes.map((node) => node.op === "Input");
-  const same = nodes.map((node) => node.inputs.length === 2 && node.inputs[0] === node.inputs[1]);
+  const code = new Uint8Array(n), in0 = new Int32Array(n), in1 = new Int32Array(n);
+  const cv = new Float64Array(n);
+  for (const node of nodes) {
+    const i = node.id;
+    in0[i] = node.inputs[0] ?? -1;
+    in1[i] = node.inputs[1] ?? -1;
+    const same = node.inputs.length === 2 && node.inputs[0] === node.inputs[1];
+    if (node.op === "Constant") {
+      code[i] = OP_CONST;
+      const v = (node.attrs["value"] as Tensor).data[0]!;
+      cv[i] = Number.isFinite(v) ? v : NaN;
+    } else if (node.op === "Input") code[i] = OP_INPUT;
+    else if (node.op === "Add") code[i] = OP_ADD;
+    else if (node.op === "Sub" && !same) code[i] = OP_SUB;
+    else if (node.op === "Mul") code[i] = same ? OP_SQR : OP_MUL;
+    else if (node.op === "Neg") code[i] = OP_NEG;
+    else code[i] = OP_OTHER;
+  }
   const outputs = Object.fromEntries(graph.outputs.map((o) => [o.name, o.id]));
-  const vals: Interval[] = new Array<Interval>(n);
+  // Intervals as two arrays: the common ops allocate nothing.
+  const L = new Float64Array(n), H = new Float64Array(n);
   const ins: Interval[] = [];
-  // Only the nodes the requested outputs need are evaluated (a point value of f'' skips f'''').
+  // Only the nodes the requested outputs need are evaluated (a point value of g skips g'').
   const plans = new Map<string, Int32Array>();
   const plan = (want: readonly number[]): Int32Array => {
     const key = want.join(",");
@@ -107,35 +157,78 @@ export function compileScalar(graph: Graph): ScalarProgram {
     }
     return p;
   };
+  const set = (i: number, v: Interval): void => {
+    L[i] = v.lo;
+    H[i] = v.hi;
+  };
   return {
     size: n,
     outputs,
     box(lo: number, hi: number, want: readonly number[]): Interval[] {
-      const x: Interval = { lo, hi };
-      // At a point the library's tight rounding keeps exact results exact (σ''(0) = [0, 0]), which
-      // is what proves a crossing exactly at a simple number; boxes take the fast kernels.
-      const fast = lo < hi;
+      const point = lo === hi;
       for (const i of plan(want)) {
-        const c = constants[i];
-        if (c) {
-          vals[i] = c;
-          continue;
+        switch (code[i]) {
+          case OP_CONST:
+            L[i] = cv[i]!;
+            H[i] = cv[i]!;
+            break;
+          case OP_INPUT:
+            L[i] = lo;
+            H[i] = hi;
+            break;
+          case OP_ADD: {
+            const a = in0[i]!, b = in1[i]!;
+            const al = L[a]!, ah = H[a]!, bl = L[b]!, bh = H[b]!;
+            if (al !== al || ah !== ah || bl !== bl || bh !== bh) {
+              L[i] = NaN;
+              H[i] = NaN;
+            } else {
+              L[i] = addLo(al, bl);
+              H[i] = addHi(ah, bh);
+            }
+            break;
+          }
+          case OP_SUB: {
+            const a = in0[i]!, b = in1[i]!;
+            const al = L[a]!, ah = H[a]!, bl = L[b]!, bh = H[b]!;
+            if (al !== al || ah !== ah || bl !== bl || bh !== bh) {
+              L[i] = NaN;
+              H[i] = NaN;
+            } else {
+              L[i] = addLo(al, -bh);
+              H[i] = addHi(ah, -bl);
+            }
+            break;
+          }
+          case OP_NEG: {
+            const a = in0[i]!;
+            L[i] = -H[a]!;
+            H[i] = -L[a]!;
+            break;
+          }
+          case OP_MUL: {
+            const a = in0[i]!, b = in1[i]!;
+            // Points keep exact products exact (the exactness of a zero at a simple number rests on it).
+            if (point) mulInto(L[a]!, H[a]!, L[b]!, H[b]!, mulLo, mulHi, H, L, i);
+            else mulInto(L[a]!, H[a]!, L[b]!, H[b]!, roughLo, roughHi, H, L, i);
+            break;
+          }
+          case OP_SQR: {
+            const a = in0[i]!;
+            set(i, iv.sqr({ lo: L[a]!, hi: H[a]! }));
+            break;
+          }
+          default: {
+            const node = nodes[i]!;
+            ins.length = 0;
+            for (const j of node.inputs) ins.push({ lo: L[j]!, hi: H[j]! });
+            const same = node.inputs.length === 2 && node.inputs[0] === node.inputs[1];
+            if (same && node.op === "Div") set(i, iv.containsZero(ins[0]!) ? iv.div(ins[0]!, ins[0]!) : ONE);
+            else set(i, scalarKernel(node, ins, same));
+          }
         }
-        if (isInput[i]) {
-          vals[i] = x;
-          continue;
-        }
-        const node = nodes[i]!;
-        ins.length = 0;
-        for (const j of node.inputs) ins.push(vals[j]!);
-        const op = node.op;
-        if (fast && op === "Mul" && !same[i]) vals[i] = fastMul(ins[0]!, ins[1]!);
-        else if (fast && op === "Add") vals[i] = fastAdd(ins[0]!, ins[1]!);
-        else if (fast && op === "Sub" && !same[i]) vals[i] = fastSub(ins[0]!, ins[1]!);
-        else if (same[i] && op === "Div") vals[i] = iv.containsZero(ins[0]!) ? iv.div(ins[0]!, ins[0]!) : ONE;
-        else vals[i] = scalarKernel(node, ins, same[i]!);
       }
-      return want.map((k) => vals[k]!);
+      return want.map((k) => ({ lo: L[k]!, hi: H[k]! }));
     }
   };
 }
