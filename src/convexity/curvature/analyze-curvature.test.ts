@@ -198,6 +198,16 @@ describe("honest output", () => {
     expect(analyzeCurvature("max(x, 2*x - x)").verdict).toBe("affine");
   });
 
+  it("extrema at smooth junctions are found; crossings it cannot sign stay undecided points", () => {
+    const r = analyzeCurvature("huber(x^2 - 1, 0.5)");
+    expect(r.minima.map((m) => [m.x, m.f, m.at])).toEqual([[-1, 0, "smooth point"], [1, 0, "smooth point"]]);
+    expect(r.verdict).toBe("neither");
+    // |x² − 1| = 0.5 at ±√0.5, ±√1.5: not rational, k not affine, so the (zero) jump is not proven there.
+    expect(r.undecided).toHaveLength(4);
+    for (const [u, v] of r.undecided) expect(v - u).toBeLessThan(1e-12);
+    expect(r.kinks.every((k) => k.kind === "undetermined")).toBe(true);
+  });
+
   it("a concave kink with a tiny slope jump still yields a certificate", () => {
     const r = analyzeCurvature("x^2 - 0.001*abs(x)");
     expect(r.verdict).toBe("neither");

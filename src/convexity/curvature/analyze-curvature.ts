@@ -470,7 +470,12 @@ export function analyzeCurvature(expression: string, options: CurvatureOptions =
   const undecided = mergeRanges(atoms.filter((t) => t.cls === "undecided").map((t) => [t.from, t.to] as [number, number]));
   const inflectionPoints: ProvenPoint[] = inflectionsOf(atoms);
 
-  const { minima, maxima, settled: extremaSettled } = extrema(graph0, pieces, points, a, b);
+  const ext = extrema(graph0, pieces, points, a, b);
+  const extremaSettled = ext.settled;
+  // An extremum at a switching point where f' does not jump is a smooth point.
+  const atKink = new Set(kinks.map((k) => k.x));
+  const relabel = (e: Extremum): Extremum => (e.at === "kink" && !atKink.has(e.x) ? { ...e, at: "smooth point" } : e);
+  const minima = ext.minima.map(relabel), maxima = ext.maxima.map(relabel);
 
   // Verdict.
   const settled = undecided.length === 0;
@@ -733,8 +738,13 @@ function extrema(graph: Graph, pieces: readonly Piece[], points: readonly Switch
     const s = seq[i]!;
     if (s.kink) {
       const x = simplestIn(s.from, s.to);
-      if (neg.has(s.kink.left) && pos.has(s.kink.right)) minima.push({ x, f: fAt(x), at: "kink", enclosure: [s.from, s.to] });
-      else if (pos.has(s.kink.left) && neg.has(s.kink.right)) maxima.push({ x, f: fAt(x), at: "kink", enclosure: [s.from, s.to] });
+      // Where a one-sided slope is 0 at the switching point itself (a smooth junction such as
+      // huber's), the sign of f' on the stretch next to it decides.
+      const prevS = seq[i - 1], nextS = seq[i + 1];
+      const left = s.kink.left === "zero" && prevS && !prevS.kink && prevS.cls !== "zero" ? prevS.cls : s.kink.left;
+      const right = s.kink.right === "zero" && nextS && !nextS.kink && nextS.cls !== "zero" ? nextS.cls : s.kink.right;
+      if (neg.has(left) && pos.has(right)) minima.push({ x, f: fAt(x), at: "kink", enclosure: [s.from, s.to] });
+      else if (pos.has(left) && neg.has(right)) maxima.push({ x, f: fAt(x), at: "kink", enclosure: [s.from, s.to] });
       continue;
     }
     if (s.cls === "up" || s.cls === "down") {
