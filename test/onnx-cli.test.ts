@@ -143,7 +143,7 @@ describe("bad input exits 2 with a message naming the problem, and writes nothin
     ["an unsupported op", spec("unsupported.onnx", "tiny"), /unsupported ONNX op "Selu" at node "act".*supported:/s],
     ["a dynamic dimension other than the batch", spec("dynamic.onnx", "tiny"), /dimension 1 \("features"\)|"features"/],
     ["more than one input", spec("twoinputs.onnx", "tiny"), /input/],
-    ["labels the output cannot fit (10 logits, label 12)", spec("logits10.onnx", "labels12"), /class 12, but the model has 10 outputs/],
+    ["labels the output cannot fit (10 logits, label 12)", spec("logits10.onnx", "labels12"), /labels up to 12 \(13 classes; sample 1\), but the model has 10 outputs/],
     ["data whose shape differs from the model input", spec("good.onnx", "wide"), /samples of shape \[3\].*input "x" of shape \[N, 2\]/],
     ["a missing model file", spec("missing.onnx", "tiny"), /cannot read file .*missing\.onnx/]
   ])("%s", async (_what, specPath, why) => {

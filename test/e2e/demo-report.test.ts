@@ -21,7 +21,7 @@ describe.skipIf(!existsSync(CHROMIUM))("losscape demo report in Chromium", () =>
     // Self-contained: no script, no link, no external URL other than the SVG namespace.
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(http/i);
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(/https?:\/\//);
-    expect(report.sections).toHaveLength(8);
+    expect(report.sections).toHaveLength(9);
     expect(report.sections).toContain("Your own model: a CNN from an ONNX file");
     expect(html).toMatch(/θ is its 61706 trainable weights in file order/);
     expect(html).toContain("L(θa) = 0, L(θb) = 0, L((θa + θb)/2) = 1, gap = 1");
