@@ -67,9 +67,11 @@ function curvatureFacts(r: CurvatureResult): string {
     ["verdict", `<b>${e(r.verdict)}</b> — ${e(r.reason)}`],
     ["proof", `${e(r.proof.method)}: ${e(r.proof.detail)}`],
     ["DCP", `${e(r.dcp.curvature)}${r.dcp.broken[0] ? ` — ${e(r.dcp.broken[0])}` : ""}`],
-    ["convex on", e(r.convexIntervals.map(iv).join(", ") || "nowhere")],
-    ["concave on", e(r.concaveIntervals.map(iv).join(", ") || "nowhere")],
-    ["inflections", e(r.inflections.map(n).join(", ") || "none")],
+    // Empty lists say "nowhere"/"none" only where that was proven, as the CLI's text does.
+    ["convex on", e(r.convexIntervals.map(iv).join(", ") || (r.convexNowhere ? "nowhere (proven)" : "no interval proven"))],
+    ["concave on", e(r.concaveIntervals.map(iv).join(", ") || (r.concaveNowhere ? "nowhere (proven)" : "no interval proven"))],
+    ...(r.undecided.length ? [["undecided on", e(r.undecided.map(iv).join(", "))] as [string, string]] : []),
+    ["inflections", e(r.inflectionPoints.map(pointText).join(", ") || (r.undecided.length ? "none proven" : "none"))],
     ["kinks", e(r.kinks.map((k) => `x = ${n(k.x)}: f' jumps by ${k.slopeJump > 0 ? "+" : ""}${k.exactSlopeJump ?? n(k.slopeJump)} (${k.kind})`).join("; ") || "none")],
     ["local minima", e(r.minima.map((m) => (m.to !== undefined ? `${iv([m.x, m.to])} (flat)` : `x = ${n(m.x)} (f = ${n(m.f)})`)).join("; ") || "none inside")]
   ];

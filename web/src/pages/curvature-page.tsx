@@ -148,15 +148,25 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
                 <tbody>
                   <tr>
                     <th>convex on</th>
-                    <td>{r.convexIntervals.length ? r.convexIntervals.map(iv).join(", ") : "nowhere"}</td>
+                    <td>{r.convexIntervals.length ? r.convexIntervals.map(iv).join(", ") : r.convexNowhere ? "nowhere (proven)" : "no interval proven"}</td>
                   </tr>
                   <tr>
                     <th>concave on</th>
-                    <td>{r.concaveIntervals.length ? r.concaveIntervals.map(iv).join(", ") : "nowhere"}</td>
+                    <td>{r.concaveIntervals.length ? r.concaveIntervals.map(iv).join(", ") : r.concaveNowhere ? "nowhere (proven)" : "no interval proven"}</td>
                   </tr>
+                  {r.undecided.length > 0 && (
+                    <tr>
+                      <th>undecided on</th>
+                      <td data-testid="undecided">{r.undecided.map(iv).join(", ")}</td>
+                    </tr>
+                  )}
                   <tr>
                     <th>inflections</th>
-                    <td data-testid="inflections">{r.inflections.length ? r.inflections.map(n).join(", ") : "none"}</td>
+                    <td data-testid="inflections">
+                      {r.inflectionPoints.length
+                        ? r.inflectionPoints.map((p) => (p.exact ? `at ${n(p.x)} (exactly)` : `in ${iv(p.enclosure)}`)).join(", ")
+                        : r.undecided.length ? "none proven" : "none"}
+                    </td>
                   </tr>
                   <tr>
                     <th>kinks</th>
