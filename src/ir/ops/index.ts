@@ -53,6 +53,8 @@ import { AveragePool } from "./average-pool.js";
 import { GlobalAveragePool } from "./global-average-pool.js";
 import { MaxPool } from "./max-pool.js";
 import { Pad } from "./pad.js";
+import { SpaceToDepth } from "./space-to-depth.js";
+import { DepthToSpace } from "./depth-to-space.js";
 
 export const ALL_OPS: readonly OpDef[] = [
   Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
@@ -60,5 +62,6 @@ export const ALL_OPS: readonly OpDef[] = [
   Relu, Reshape, Sigmoid, Sign, Sin, Slice, Softmax, Softplus, Sqrt, Sub, Tanh, Transpose, Where,
   Conv, ConvTranspose,
   BatchNormalization, Clip, Dropout, LayerNormalization, Squeeze, Unsqueeze,
-  AveragePool, GlobalAveragePool, MaxPool, Pad
+  AveragePool, GlobalAveragePool, MaxPool, Pad,
+  SpaceToDepth, DepthToSpace
 ];
