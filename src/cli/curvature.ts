@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option("--domain <a,b>", "interval to analyse; negative ends: --domain=-5,5", "-10,10")
     .option("--json", "print the result as JSON instead of text")
     .option("--plot <file>", "write f, f' and f'' stacked to FILE.svg or FILE.png")
-    .option("--scale <k>", "PNG only: render at k times the SVG size (e.g. 3 for print)", "1")
+    .option("--scale <k>", "PNG only: render at k times the SVG size (e.g. 3 for print)", "2")
     .addHelpText("after", HELP)
     .action(async (expression: string, opts: { domain: string; json?: boolean; plot?: string; scale: string }) => {
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
@@ -56,8 +56,8 @@ export function register(program: Command): void {
       if (opts.plot) (await import("../plot/write-plot.js")).plotFormatFor(opts.plot);
       const result = analyzeCurvature(expression.trim(), { domain, samples: opts.plot ? 801 : 0 });
       if (opts.plot) {
-        const [{ writePlot }, { curvaturePlot, PLOT_WIDTH }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
-        await writePlot(opts.plot, curvaturePlot(result), scale === 1 ? {} : { width: Math.round(PLOT_WIDTH * scale) });
+        const [{ writePlot }, { curvaturePlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
+        await writePlot(opts.plot, curvaturePlot(result), { scale });
       }
       process.stdout.write(opts.json ? `${JSON.stringify(curvatureJson(result), null, 2)}\n` : renderCurvatureText(result));
       if (opts.plot && !opts.json) process.stdout.write(`plot written to ${opts.plot}\n`);

@@ -30,6 +30,10 @@ describe("losscape sign", () => {
       expect((await run("sin(x)", "--domain", "0,7", "--plot", p1)).code).toBe(0);
       expect((await run("sin(x)", "--domain", "0,7", "--plot", p3, "--scale", "3")).code).toBe(0);
       expect(statSync(p3).size).toBeGreaterThan(statSync(p1).size);
+      // PNGs default to 2× the SVG's width, like every other command's plots.
+      const svgWidth = Number(/width="(\d+)"/.exec(text)![1]);
+      expect(readFileSync(p1).readUInt32BE(16)).toBe(2 * svgWidth);
+      expect(readFileSync(p3).readUInt32BE(16)).toBe(3 * svgWidth);
       expect((await run("x", "--plot", p1, "--scale", "0")).code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option("--domain <a,b>", "interval to analyse; negative ends: --domain=-5,5", "-10,10")
     .option("--json", "print the result as JSON instead of text")
     .option("--plot <file>", "write g with its proven signs shaded to FILE.svg or FILE.png")
-    .option("--scale <k>", "PNG only: render at k times the SVG size (e.g. 3 for print)", "1")
+    .option("--scale <k>", "PNG only: render at k times the SVG size (e.g. 3 for print)", "2")
     .addHelpText("after", HELP)
     .action(async (expression: string, opts: { domain: string; json?: boolean; plot?: string; scale: string }) => {
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
@@ -38,8 +38,8 @@ export function register(program: Command): void {
       if (opts.plot) (await import("../plot/write-plot.js")).plotFormatFor(opts.plot);
       const result = analyzeSign(expression.trim(), { domain, samples: opts.plot ? 801 : 0 });
       if (opts.plot) {
-        const [{ writePlot }, { signPlot, PLOT_WIDTH }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
-        await writePlot(opts.plot, signPlot(result), scale === 1 ? {} : { width: Math.round(PLOT_WIDTH * scale) });
+        const [{ writePlot }, { signPlot }] = await Promise.all([import("../plot/write-plot.js"), import("../plot/curvature-plot.js")]);
+        await writePlot(opts.plot, signPlot(result), { scale });
       }
       process.stdout.write(opts.json ? `${JSON.stringify(signJson(result), null, 2)}\n` : renderSignText(result));
       if (opts.plot && !opts.json) process.stdout.write(`plot written to ${opts.plot}\n`);
