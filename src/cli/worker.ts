@@ -44,6 +44,16 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const [{ parseQueueUrl }, { startWorker }] = await Promise.all([import("../distributed/connection.js"), import("../distributed/worker.js")]);
       const q = parseQueueUrl(o.queue);
       const log = (line: string): void => void process.stderr.write(`losscape worker: ${line}\n`);
+      // Handlers first: a signal that comes while the worker starts still stops it cleanly.
+      let signals = 0;
+      let onSignal: (force: boolean) => void = () => {};
+      const stop = (sig: NodeJS.Signals): void => {
+        signals++;
+        log(signals === 1 ? `${sig}: finishing the current job, then stopping (${sig} again to hand it back now)` : `${sig}: stopping now; the running job goes back to the queue`);
+        onSignal(signals > 1);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
       const w = await startWorker({
         queue: q, concurrency: o.concurrency, log,
         ...(o.threads ? { threads: o.threads } : {}),
@@ -52,19 +62,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         ...(o.maxPayloadMb ? { maxPayloadBytes: o.maxPayloadMb * 2 ** 20 } : {})
       });
       await new Promise<void>((resolve) => {
-        let signals = 0;
-        const stop = (sig: NodeJS.Signals): void => {
-          signals++;
-          if (signals === 1) {
-            log(`${sig}: finishing the current job, then stopping (${sig} again to hand it back now)`);
-            void w.close(false).then(resolve);
-          } else {
-            log(`${sig}: stopping now; the running job goes back to the queue`);
-            void w.close(true).then(resolve);
-          }
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
+        onSignal = (force) => void w.close(force).then(resolve);
+        if (signals > 0) onSignal(signals > 1);
       });
       log(`stopped after ${w.completed} job(s)`);
       setExitCode(0);

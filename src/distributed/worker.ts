@@ -286,10 +286,11 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       if (j.type === "surface-chunk") out = await surfaceChunk(j);
       else if (j.type === "hessian-trace") out = await traceProbe(j);
       else out = await slqRun(j);
+      const computeMs = performance.now() - t0;
       const header = { run: j.run, index: j.index, worker: id, version, ...(out.summary ? { summary: out.summary } : {}) };
       await finish(j.run, j.index, { i: j.index, w: id }, encodeContainer(header, { values: f64Bytes(out.values), ...(out.extra ?? {}) }));
       completed++;
-      o.log(`${j.type} ${j.index} of run ${j.run.slice(0, 12)} done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      o.log(`${j.type} ${j.index} of run ${j.run.slice(0, 12)} done in ${(performance.now() - t0).toFixed(1)} ms (compute ${computeMs.toFixed(1)} ms)`);
       return { index: j.index };
     } catch (e) {
       const message = scrub(o.queue, e instanceof Error ? e.message : String(e));
