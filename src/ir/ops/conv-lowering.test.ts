@@ -81,3 +81,27 @@ describe("float64 Conv as a channels-first im2col", () => {
     for (const k of Object.keys(ref)) expect(relErr(got[k]!.data, ref[k]!.data), k).toBeLessThan(1e-12);
   });
 });
+
+describe("float32 Conv over many input channels (the weight gradient's form) as an im2col GEMM", () => {
+  it("is exported without a Conv node and matches the float64 reference to float32 accuracy", async () => {
+    const g = new GraphBuilder("float32");
+    // [C, N, H, W] ⊛ [O, N, h, w]: what Conv's weight gradient computes with the batch N as channels.
+    const x = g.input("x", [2, 300, 9, 9]);
+    const w = g.input("w", [3, 300, 5, 5]);
+    const graph = g.build({ y: g.conv(x, w, undefined, { group: 1 }) });
+    expect(decomposeForOnnx(graph).nodes.some((n) => n.op === "Conv")).toBe(false);
+    const narrow = new GraphBuilder("float32");
+    const built = narrow.build({ y: narrow.conv(narrow.input("x", [2, 8, 9, 9]), narrow.input("w", [3, 8, 5, 5])) });
+    expect(decomposeForOnnx(built).nodes.some((n) => n.op === "Conv")).toBe(true);
+    const feeds = { x: rand(x.shape, 7), w: rand(w.shape, 8) };
+    const ort32 = createOnnxExecutor({ threads: 1, dtype: "float32" });
+    try {
+      const got = (await ort32.run(graph, feeds)).y!.data;
+      const want = evaluate(graph, feeds).y!.data;
+      // 300·25 products of unit normals per output: float32 rounding is ~1e-6 of the sum's scale.
+      expect(relErr(got, want)).toBeLessThan(2e-4);
+    } finally {
+      await ort32.dispose();
+    }
+  });
+});
