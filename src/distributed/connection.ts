@@ -5,7 +5,7 @@
  * worker keeps reconnecting, so a restarted Redis gets its workers back.
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { UserError } from "../util/errors.js";
+import { UserError, field } from "../util/errors.js";
 
 export interface QueueUrl {
   url: string;
@@ -20,12 +20,12 @@ export function parseQueueUrl(raw: string): QueueUrl {
   try {
     u = new URL(s);
   } catch {
-    throw new UserError(`--queue ${maskLoose(s)}: not a URL; use redis://host:port (rediss:// for TLS, redis://:password@host:port with a password)`);
+    throw new UserError(`${field("queue")} ${maskLoose(s)}: not a URL; use redis://host:port (rediss:// for TLS, redis://:password@host:port with a password)`);
   }
   if (u.protocol !== "redis:" && u.protocol !== "rediss:") {
-    throw new UserError(`--queue ${maskUrl(u)}: the scheme must be redis:// or rediss:// (TLS), got ${u.protocol}//`);
+    throw new UserError(`${field("queue")} ${maskUrl(u)}: the scheme must be redis:// or rediss:// (TLS), got ${u.protocol}//`);
   }
-  if (u.hostname === "") throw new UserError(`--queue ${maskUrl(u)}: no host; use redis://host:port`);
+  if (u.hostname === "") throw new UserError(`${field("queue")} ${maskUrl(u)}: no host; use redis://host:port`);
   const password = u.password ? decodeURIComponent(u.password) : null;
   return { url: s, masked: maskUrl(u), password };
 }

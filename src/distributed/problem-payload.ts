@@ -14,7 +14,7 @@ import { onnxProblem } from "../model/problem/from-onnx.js";
 import type { LossProblem } from "../model/problem/loss-problem.js";
 import { LOSSES, parseModelSpec } from "../model/spec.js";
 import { importOnnxModel } from "../onnx/import-model.js";
-import { UserError } from "../util/errors.js";
+import { UserError, field } from "../util/errors.js";
 import { bytesF64, decodeContainer, encodeContainer, f64Bytes } from "./container.js";
 
 export const PAYLOAD_KIND = "losscape-problem";
@@ -84,7 +84,7 @@ export function problemPayload(p: LossProblem): ProblemPayload {
       { ...sections, model }
     );
   } else {
-    throw new UserError(`${p.source}: this kind of model (${p.description.kind}) cannot be sent to a worker pool yet; run without --queue`);
+    throw new UserError(`${p.source}: this kind of model (${p.description.kind}) cannot be sent to a worker pool yet; run it without a ${field("queue")}`);
   }
   return { bytes, hash: sha256Hex(bytes) };
 }

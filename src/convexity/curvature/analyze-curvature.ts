@@ -14,7 +14,7 @@ import { GraphBuilder } from "../../ir/builder.js";
 import type { Graph } from "../../ir/graph.js";
 import { iv, type Interval } from "../../ir/interval-tensor.js";
 import { Rational } from "../../num/rational.js";
-import { UserError } from "../../util/errors.js";
+import { UserError, field } from "../../util/errors.js";
 import { analyzeDcp, brokenClauses, dcpTree, type DcpTree } from "../dcp/analyze-dcp.js";
 import type { Curvature } from "../../ir/curvature-facts.js";
 import { expressionGraph } from "../expr/expression-graph.js";
@@ -145,7 +145,7 @@ export function parseDomain(text: string): [number, number] {
   const parts = text.split(",").map((s) => s.trim());
   const nums = parts.map((s) => (s === "" ? NaN : Number(s.replace(/^inf$/i, "Infinity"))));
   if (parts.length !== 2 || nums.some((v) => Number.isNaN(v))) {
-    throw new UserError(`bad domain "${text}": write two numbers a,b with a < b, e.g. --domain=-5,5 or --domain 0,4`);
+    throw new UserError(`bad ${field("domain")} "${text}": write two numbers a,b with a < b, e.g. -5,5 or 0,4`);
   }
   return checkDomain([nums[0]!, nums[1]!]);
 }
