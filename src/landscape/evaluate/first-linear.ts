@@ -27,7 +27,7 @@ import { tensor } from "../../ir/tensor.js";
 import { accuracy, dataLoss } from "../../model/losses.js";
 import { dataTensors, l2Penalty } from "../../model/problem/loss-graph.js";
 import type { FirstLinearLayer } from "../../model/problem/loss-problem.js";
-import { planePoint, type MetricValues, type PointEvaluator, type SurfaceProblem } from "./problem.js";
+import { evaluateInBatches, planePoint, type PointEvaluator, type SurfaceProblem } from "./problem.js";
 
 function firstLinearOf(p: SurfaceProblem): FirstLinearLayer {
   const f = p.problem.structure.firstLinear;
@@ -123,22 +123,11 @@ export async function createFirstLinearEvaluator(p: SurfaceProblem, ex: Executor
   const th = new Float64Array(P);
   return {
     batch,
-    async evaluate(coords, count) {
-      const res: MetricValues = {};
-      for (const k of p.metrics) res[k] = new Float64Array(count);
-      for (let start = 0; start < count; start += batch) {
-        const used = Math.min(batch, count - start);
-        // A short final batch repeats its last point, so one graph (one session) serves every batch.
-        for (let q = 0; q < batch; q++) {
-          const src = start + Math.min(q, used - 1);
-          coef[q * m1] = 1;
-          for (let k = 0; k < m; k++) coef[q * m1 + 1 + k] = coords[src * m + k]!;
-          thetas.set(planePoint(p.theta, p.dirs, coords, src, th), q * P);
-        }
-        const r = await ex.run(graph, { theta: tensor([batch, P], thetas), coef: tensor([batch, m1], coef) });
-        for (const k of p.metrics) res[k]!.set(r[k]!.data.subarray(0, used), start);
-      }
-      return res;
-    }
+    evaluate: (coords, count) =>
+      evaluateInBatches(p.metrics, batch, count, (q, src) => {
+        coef[q * m1] = 1;
+        for (let k = 0; k < m; k++) coef[q * m1 + 1 + k] = coords[src * m + k]!;
+        thetas.set(planePoint(p.theta, p.dirs, coords, src, th), q * P);
+      }, () => ex.run(graph, { theta: tensor([batch, P], thetas), coef: tensor([batch, m1], coef) }))
   };
 }

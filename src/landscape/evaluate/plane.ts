@@ -20,7 +20,7 @@ import { applyActivation } from "../../model/activations.js";
 import { accuracy, dataLoss, prepareTargets } from "../../model/losses.js";
 import { hiddenActivations, type ModelSpec } from "../../model/spec.js";
 import type { ParamBlock, ParamLayout } from "../../model/layout.js";
-import type { FloatType, MetricValues, PointEvaluator, SurfaceProblem } from "./problem.js";
+import { evaluateInBatches, type FloatType, type PointEvaluator, type SurfaceProblem } from "./problem.js";
 
 interface LayerBlocks {
   weight: ParamBlock;
@@ -155,21 +155,10 @@ export async function createPlaneEvaluator(p: SurfaceProblem, ex: Executor, batc
   const coef = new Float64Array(batch * m1);
   return {
     batch,
-    async evaluate(coords, count) {
-      const res: MetricValues = {};
-      for (const k of p.metrics) res[k] = new Float64Array(count);
-      for (let start = 0; start < count; start += batch) {
-        const used = Math.min(batch, count - start);
-        // A short final batch is padded by repeating its last point, so one graph (one session) serves all.
-        for (let q = 0; q < batch; q++) {
-          const src = start + Math.min(q, used - 1);
-          coef[q * m1] = 1;
-          for (let k = 0; k < m; k++) coef[q * m1 + 1 + k] = coords[src * m + k]!;
-        }
-        const r = await ex.run(graph, { coef: tensor([batch, m1], coef) });
-        for (const k of p.metrics) res[k]!.set(r[k]!.data.subarray(0, used), start);
-      }
-      return res;
-    }
+    evaluate: (coords, count) =>
+      evaluateInBatches(p.metrics, batch, count, (q, src) => {
+        coef[q * m1] = 1;
+        for (let k = 0; k < m; k++) coef[q * m1 + 1 + k] = coords[src * m + k]!;
+      }, () => ex.run(graph, { coef: tensor([batch, m1], coef) }))
   };
 }

@@ -41,6 +41,29 @@ export function planePoint(theta: Float64Array, dirs: readonly Float64Array[], c
 /** Values of each requested metric at `count` points, in point order. */
 export type MetricValues = Partial<Record<Metric, Float64Array>>;
 
+/**
+ * The batching loop the batched evaluators share: `fill(slot, point)` writes a point's inputs into a
+ * batch slot, `run()` evaluates the batch and returns each metric per slot. A short final batch
+ * repeats its last point, so one graph (one ONNX session) serves every batch.
+ */
+export async function evaluateInBatches(
+  metrics: readonly Metric[],
+  batch: number,
+  count: number,
+  fill: (slot: number, point: number) => void,
+  run: () => Promise<Readonly<Record<string, { data: Float64Array }>>>
+): Promise<MetricValues> {
+  const res: MetricValues = {};
+  for (const k of metrics) res[k] = new Float64Array(count);
+  for (let start = 0; start < count; start += batch) {
+    const used = Math.min(batch, count - start);
+    for (let q = 0; q < batch; q++) fill(q, start + Math.min(q, used - 1));
+    const r = await run();
+    for (const k of metrics) res[k]!.set(r[k]!.data.subarray(0, used), start);
+  }
+  return res;
+}
+
 export interface PointEvaluator {
   /** Points per executor run. */
   readonly batch: number;
