@@ -6,7 +6,8 @@
  * SIGKILLed and rerun (it resumes from its chunks and the results left in Redis), Redis going away is
  * exit 2 with the URL, password masked, and the password never appears in any output.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,34 @@ describe("losscape worker pool (Redis + BullMQ)", () => {
     expect(q.code, q.err).toBe(0);
     expect(same("cnn-local/loss.npy", "cnn-pool/loss.npy")).toBe(true);
     expect(same("cnn-local/accuracy.npy", "cnn-pool/accuracy.npy")).toBe(true);
+  });
+
+  it("rediss:// (TLS, password): a worker and the submitter over TLS give the local surface byte for byte", async () => {
+    // A self-signed certificate for 127.0.0.1, made here with openssl; the processes trust it as a CA.
+    const dir = join(root, "tls");
+    mkdirSync(dir);
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+      "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { encoding: "utf8" });
+    expect(made.status, made.stderr).toBe(0);
+    const cert = join(dir, "cert.pem");
+    const tlsRedis = await startRedis(PASSWORD, undefined, { cert, key: join(dir, "key.pem"), ca: cert });
+    try {
+      expect(tlsRedis.url.startsWith("rediss://")).toBe(true);
+      const env = { NODE_EXTRA_CA_CERTS: cert };
+      const w = cli(["worker", "--queue", tlsRedis.url, ...WORKER_FLAGS], root, env);
+      workers.push(w);
+      const args = ["landscape", "moons-mlp", "--params", "theta.npy", "--x", "-1:1:3", "--y", "-1:1:3", "--no-plots", "--no-vtp", "--threads", "1"];
+      const l = await run([...args, "--out", "tls-local"]);
+      const q = cli([...args, "--out", "tls-pool", "--queue", tlsRedis.url], root, env);
+      const { code } = await q.exited;
+      expect(l.code, l.err).toBe(0);
+      expect(code, q.err).toBe(0);
+      expect(same("tls-local/loss.npy", "tls-pool/loss.npy")).toBe(true);
+      expect(q.err + q.out).not.toContain(PASSWORD);
+      await stopProcess(w.child, "SIGTERM");
+    } finally {
+      await tlsRedis.stop();
+    }
   });
 
   it("Redis unreachable or the wrong password: exit 2, the URL named with the password masked, nothing written", async () => {

@@ -30,9 +30,19 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(password: string, port?: number): Promise<RedisServer> {
+/** TLS files for a server that only speaks TLS (clients trust `ca` through NODE_EXTRA_CA_CERTS). */
+export interface RedisTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+export async function startRedis(password: string, port?: number, tls?: RedisTls): Promise<RedisServer> {
   const p = port ?? (await freePort());
-  const child = spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: ["ignore", "pipe", "pipe"] });
+  const listen = tls
+    ? ["--port", "0", "--tls-port", String(p), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"]
+    : ["--port", String(p)];
+  const child = spawn("redis-server", [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +60,7 @@ export async function startRedis(password: string, port?: number): Promise<Redis
   });
   return {
     port: p,
-    url: `redis://:${password}@127.0.0.1:${p}`,
+    url: `${tls ? "rediss" : "redis"}://:${password}@127.0.0.1:${p}`,
     stop: () => stopProcess(child, "SIGTERM")
   };
 }
