@@ -3,7 +3,7 @@ import type { Attrs } from "../graph.js";
 import { requireFloat, sameDType } from "../kernels.js";
 import { defineOp } from "../op.js";
 import { convExact, convInterval, convTransposeFloat, convTransposeGeometry, explicitAttrs, type ConvGeometry } from "../conv-kernels.js";
-import { biasShape, convFacts, cropSpatial, emitConv, groupsToBatch, padZeros, swap01 } from "./conv.js";
+import { biasShape, convFacts, cropSpatial, emitConv, kernelGradient, padZeros, swap01 } from "./conv.js";
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
@@ -125,14 +125,7 @@ export const ConvTranspose = defineOp({
     if (needs[1]) {
       // dW[c, m, k] = Σ_{n,i} X[n, c, i] gy[n, m, i·s − pb + k·d]: gy (groups to batch) convolved
       // with X (batch and channels swapped) as the kernel.
-      const corr = emitConv(g, groupsToBatch(g, gy, geo.group), swap01(g, x!), undefined, {
-        kernel_shape: [...geo.inSize],
-        strides: [...geo.dilations],
-        pads: [...geo.padsBegin, ...padsEnd],
-        dilations: [...geo.strides],
-        group: geo.group
-      });
-      dw = swap01(g, cropSpatial(g, corr, geo.kernel));
+      dw = kernelGradient(g, gy, x!, geo, padsEnd);
     }
     const db = b && needs[2] ? g.reduceSum(gy, [0, ...range(2, r + 2)]) : null;
     return [dx, dw, db];

@@ -129,6 +129,23 @@ function geometry(inputs: readonly Value[], attrs: Attrs): ConvGeometry {
 }
 
 /** Conv with explicit attributes (what derivative rules emit). */
+/**
+ * The kernel's gradient shared by Conv and ConvTranspose: Σ over the batch and positions of `data`
+ * against `slid`, as a grouped Conv of `data` (groups moved to the batch) with `slid` (batch and
+ * channels swapped) as its kernel — stride and dilation exchanged — cropped to the kernel's size.
+ * For Conv, data = X and slid = gy; for ConvTranspose, data = gy and slid = X.
+ */
+export function kernelGradient(g: GraphBuilder, data: Value, slid: Value, geo: ConvGeometry, padsEnd: readonly number[]): Value {
+  const corr = emitConv(g, groupsToBatch(g, data, geo.group), swap01(g, slid), undefined, {
+    kernel_shape: slid.shape.slice(2),
+    strides: [...geo.dilations],
+    pads: [...geo.padsBegin, ...padsEnd],
+    dilations: [...geo.strides],
+    group: geo.group
+  });
+  return swap01(g, cropSpatial(g, corr, geo.kernel));
+}
+
 export function emitConv(g: GraphBuilder, x: Value, w: Value, b: Value | undefined, attrs: Attrs): Value {
   return g.op("Conv", b ? [x, w, b] : [x, w], attrs);
 }
@@ -189,14 +206,7 @@ export const Conv = defineOp({
       // dW[m, c, k] = Σ_{n,o} gy[n, m, o] X[n, c, o·s − pb + k·d]: a Conv of X (batch and channels
       // swapped) with gy as the kernel, stride and dilation exchanged; the unused tail is not padded.
       const padsEnd = geo.padsEnd.map((p, a) => Math.max(0, p - rem[a]!));
-      const corr = emitConv(g, groupsToBatch(g, x!, geo.group), swap01(g, gy), undefined, {
-        kernel_shape: [...geo.outSize],
-        strides: [...geo.dilations],
-        pads: [...geo.padsBegin, ...padsEnd],
-        dilations: [...geo.strides],
-        group: geo.group
-      });
-      dw = swap01(g, cropSpatial(g, corr, geo.kernel));
+      dw = kernelGradient(g, x!, gy, geo, padsEnd);
     }
     const db = b && needs[2] ? g.reduceSum(gy, [0, ...range(2, r + 2)]) : null;
     return [dx, dw, db];
