@@ -57,7 +57,10 @@ export function prepareTargets(spec: Pick<LossHead, "loss" | "outputs">, ds: Dat
       let lo = Infinity, hi = -Infinity, at = 0;
       y.forEach((c, i) => {
         if (c < lo) lo = c;
-        if (c > hi) (hi = c), (at = i);
+        if (c > hi) {
+          hi = c;
+          at = i;
+        }
       });
       if (lo < 0) throw new UserError(`loss cross_entropy needs class labels 0..${k - 1}; sample ${y.indexOf(lo)} has class ${lo}`);
       if (hi >= k) {

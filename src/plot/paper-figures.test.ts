@@ -18,10 +18,6 @@ const ys = Float64Array.from({ length: 9 }, (_, j) => -1 + j / 4);
 const deep = Float64Array.from({ length: 81 }, (_, p) => 0.01 + (xs[p % 9]! ** 2 + ys[Math.floor(p / 9)]! ** 2) ** 2);
 const base = { dims: 2 as const, x: xs, y: ys, values: { loss: deep }, lossName: "cross_entropy", directionInfo: { kind: "random", normalization: "filter" } };
 
-/** The contour levels written as labels along the lines. */
-const contourLabels = (svg: string): number[] =>
-  [...svg.matchAll(/<text[^>]*class="contour-label"[^>]*>([^<]+)<\/text>/g)].map((m) => Number(m[1]!.replace("−", "-")));
-
 describe("figures for a paper", () => {
   it("contour levels are log-spaced by default when the loss spans more than a decade, linear on request", () => {
     expect(spansDecades(deep)).toBe(true);

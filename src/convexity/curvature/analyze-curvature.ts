@@ -470,7 +470,7 @@ export function analyzeCurvature(expression: string, options: CurvatureOptions =
   const undecided = mergeRanges(atoms.filter((t) => t.cls === "undecided").map((t) => [t.from, t.to] as [number, number]));
   const inflectionPoints: ProvenPoint[] = inflectionsOf(atoms);
 
-  const ext = extrema(graph0, pieces, points, a, b);
+  const ext = extrema(graph0, pieces, points);
   const extremaSettled = ext.settled;
   // An extremum at a switching point where f' does not jump is a smooth point.
   const atKink = new Set(kinks.map((k) => k.x));
@@ -612,14 +612,6 @@ function jumpClass(v: Interval): JumpClass {
   return "unknown";
 }
 
-/** Whether node `id` depends on node `on`. */
-function dependsOn(graph: Graph, id: number, on: number): boolean {
-  const dep = new Uint8Array(graph.nodes.length);
-  dep[on] = 1;
-  for (const n of graph.nodes) if (n.id > on && n.inputs.some((i) => dep[i])) dep[n.id] = 1;
-  return dep[id] === 1;
-}
-
 /** The switching argument of a switch as written (inner switches kept), as a graph with output f. */
 function argumentGraph(graph: Graph, s: Switch): Graph {
   const n = graph.nodes[s.id]!;
@@ -707,7 +699,7 @@ function inflectionsOf(atoms: readonly Atom[]): ProvenPoint[] {
 // ---------------------------------------------------------------------------------------------
 // Extrema
 
-function extrema(graph: Graph, pieces: readonly Piece[], points: readonly SwitchPointInternal[], a: number, b: number): { minima: Extremum[]; maxima: Extremum[]; settled: boolean } {
+function extrema(graph: Graph, pieces: readonly Piece[], points: readonly SwitchPointInternal[]): { minima: Extremum[]; maxima: Extremum[]; settled: boolean } {
   const minima: Extremum[] = [];
   const maxima: Extremum[] = [];
   const fAt = (x: number): number => floatOne(graph, x, "f");

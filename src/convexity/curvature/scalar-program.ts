@@ -74,18 +74,6 @@ function mulInto(al: number, ah: number, bl: number, bh: number, lo: (x: number,
   }
 }
 
-function fastMul(a: Interval, b: Interval): Interval {
-  if (a.lo !== a.lo || a.hi !== a.hi || b.lo !== b.lo || b.hi !== b.hi) return iv.NAN_INTERVAL;
-  if (a.lo >= 0 && b.lo >= 0) return { lo: mulLo(a.lo, b.lo), hi: mulHi(a.hi, b.hi) };
-  if (a.hi <= 0 && b.hi <= 0) return { lo: mulLo(a.hi, b.hi), hi: mulHi(a.lo, b.lo) };
-  if (a.lo >= 0 && b.hi <= 0) return { lo: mulLo(a.hi, b.lo), hi: mulHi(a.lo, b.hi) };
-  if (a.hi <= 0 && b.lo >= 0) return { lo: mulLo(a.lo, b.hi), hi: mulHi(a.hi, b.lo) };
-  return {
-    lo: Math.min(mulLo(a.lo, b.lo), mulLo(a.lo, b.hi), mulLo(a.hi, b.lo), mulLo(a.hi, b.hi)),
-    hi: Math.max(mulHi(a.lo, b.lo), mulHi(a.lo, b.hi), mulHi(a.hi, b.lo), mulHi(a.hi, b.hi))
-  };
-}
-
 function sumError(x: number, y: number, s: number): number {
   if (!Number.isFinite(s)) return NaN;
   const bb = s - x;

@@ -69,14 +69,14 @@ class Simplifier {
 
   /** Emit op(ins) after trying the rewrite rules (rules emit their replacements through here too). */
   emit(op: string, ins: readonly Value[], attrs: Attrs = {}): Value {
-    const r = this.rule(op, ins, attrs);
+    const r = this.rule(op, ins);
     if (r) return r;
     const v = this.g.op(op, ins, attrs);
     if (!this.info.has(v.id)) this.info.set(v.id, { op, ins, attrs });
     return v;
   }
 
-  private rule(op: string, ins: readonly Value[], attrs: Attrs): Value | undefined {
+  private rule(op: string, ins: readonly Value[]): Value | undefined {
     const [a, b] = ins as [Value, Value];
     const scalarOut = ins.every((v) => v.shape.length === 0);
     if (!scalarOut || ins.some((v) => v.dtype !== "float64" && op !== "Where")) return undefined;

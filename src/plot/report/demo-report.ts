@@ -14,7 +14,6 @@ import { analyzeHessian } from "../../hessian/analyze.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { resolveData } from "../../model/data.js";
 import { SEED_RELU } from "../../model/examples.js";
-import { mlpLayout } from "../../model/layout.js";
 import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { analyzeNetworkConvexity } from "../../model/network-convexity.js";
 import { parseModelSpec } from "../../model/spec.js";
