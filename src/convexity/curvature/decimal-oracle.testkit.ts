@@ -7,6 +7,7 @@
  * gap recomputed.
  */
 import { Decimal } from "decimal.js";
+import { exact as exactDouble } from "../../num/interval/oracle.testkit.js";
 import type { Expr } from "../expr/ast.js";
 import { parseExpression } from "../expr/parse-expression.js";
 import type { CurvatureResult } from "./analyze-curvature.js";
@@ -14,21 +15,9 @@ import type { CurvatureResult } from "./analyze-curvature.js";
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN, maxE: 9e15, minE: -9e15 });
 type Dec = Decimal;
 
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-
-/** The exact value of a double (a double is a finite binary, hence decimal, fraction). */
+/** The exact value of a double (a double is a finite binary, hence decimal, fraction); constructing a Decimal never rounds. */
 export function exactDec(x: number): Dec {
-  if (!Number.isFinite(x) || x === 0) return new D(x === 0 ? 0 : x);
-  f64[0] = x;
-  const bits = u64[0]!;
-  const negative = bits >> 63n === 1n;
-  const expField = Number((bits >> 52n) & 0x7ffn);
-  const frac = bits & 0xfffffffffffffn;
-  const mant = expField === 0 ? frac : frac | (1n << 52n);
-  const e = expField === 0 ? -1074 : expField - 1075;
-  const digits = e >= 0 ? (mant << BigInt(e)).toString() : (mant * 5n ** BigInt(-e)).toString();
-  return new D(`${negative ? "-" : ""}${digits}e-${e >= 0 ? 0 : -e}`);
+  return new D(exactDouble(x));
 }
 
 const ONE = new D(1), HALF = new D(0.5), ZERO = new D(0);
