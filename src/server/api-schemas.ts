@@ -44,8 +44,8 @@ export const curvatureRequest = z
     expression: z.string().min(1, "expression is empty").max(CAPS.expressionChars, `expression is longer than ${CAPS.expressionChars} characters`),
     domain: z
       .tuple([finite, finite])
-      .refine(([a, b]) => a < b, "domain: the left end must be smaller than the right end")
-      .refine(([a, b]) => Math.abs(a) <= CAPS.domainAbs && Math.abs(b) <= CAPS.domainAbs, `domain: ends must lie within ±${CAPS.domainAbs}`)
+      .refine(([a, b]) => a < b, "the left end must be smaller than the right end")
+      .refine(([a, b]) => Math.abs(a) <= CAPS.domainAbs && Math.abs(b) <= CAPS.domainAbs, `ends must lie within ±${CAPS.domainAbs}`)
       // the CLI's default domain, so API clients may leave it out
       .default([-10, 10]),
   })
@@ -61,7 +61,7 @@ export const segmentRequest = z
     spec: specField,
     thetaA: thetaField,
     thetaB: thetaField,
-    samples: z.number().int().min(3).max(CAPS.linePoints, `samples: at most ${CAPS.linePoints} points`).default(101),
+    samples: z.number().int().min(3).max(CAPS.linePoints, `at most ${CAPS.linePoints} points`).default(101),
   })
   .strict();
 export type SegmentRequest = z.output<typeof segmentRequest>;
@@ -72,7 +72,7 @@ export const convexityRequest = z
     /** A reference point for the search (the page's θa). */
     params: thetaField.optional(),
     seed: seed.default(0),
-    budgetSeconds: z.number().positive().max(CAPS.convexitySeconds, `budgetSeconds: at most ${CAPS.convexitySeconds} s`).default(10),
+    budgetSeconds: z.number().positive().max(CAPS.convexitySeconds, `at most ${CAPS.convexitySeconds} s`).default(10),
     blocks: z.boolean().default(true),
   })
   .strict();
@@ -81,9 +81,9 @@ export type ConvexityRequest = z.output<typeof convexityRequest>;
 export const trainConfig = z
   .object({
     optimizer: z.enum(["sgd", "adam"]).default("adam"),
-    lr: z.number().positive().max(10, "lr: at most 10").default(0.01),
+    lr: z.number().positive().max(10, "at most 10").default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
-    epochs: z.number().int().min(1).max(CAPS.epochs, `epochs: at most ${CAPS.epochs}`).default(100),
+    epochs: z.number().int().min(1).max(CAPS.epochs, `at most ${CAPS.epochs}`).default(100),
     /** 0 = full batch. */
     batchSize: z.number().int().min(0).default(0),
     seed: seed.default(1),
@@ -97,9 +97,9 @@ export const landscapeRequest = z
     train: trainConfig.default(() => trainConfig.parse({})),
     /** Second seed: a second minimum for the 1-D interpolation. */
     seedB: seed.default(2),
-    gridSide: z.number().int().min(5).max(CAPS.gridSide, `gridSide: at most ${CAPS.gridSide} points per side`).default(31),
-    linePoints: z.number().int().min(5).max(CAPS.linePoints, `linePoints: at most ${CAPS.linePoints}`).default(61),
-    maxSeconds: z.number().positive().max(CAPS.seconds, `maxSeconds: at most ${CAPS.seconds} s`).default(CAPS.seconds),
+    gridSide: z.number().int().min(5).max(CAPS.gridSide, `at most ${CAPS.gridSide} points per side`).default(31),
+    linePoints: z.number().int().min(5).max(CAPS.linePoints, `at most ${CAPS.linePoints}`).default(61),
+    maxSeconds: z.number().positive().max(CAPS.seconds, `at most ${CAPS.seconds} s`).default(CAPS.seconds),
   })
   .strict();
 export type LandscapeRequest = z.output<typeof landscapeRequest>;
@@ -110,9 +110,9 @@ export const hessianRequest = z
     /** θ at which to take the Hessian; trained from `train` when absent. */
     theta: thetaField.optional(),
     train: trainConfig.default(() => trainConfig.parse({})),
-    k: z.number().int().min(1).max(CAPS.eigenpairs, `k: at most ${CAPS.eigenpairs} eigenpairs at each end`).default(3),
-    linePoints: z.number().int().min(5).max(CAPS.linePoints, `linePoints: at most ${CAPS.linePoints}`).default(41),
-    maxSeconds: z.number().positive().max(CAPS.seconds, `maxSeconds: at most ${CAPS.seconds} s`).default(CAPS.seconds),
+    k: z.number().int().min(1).max(CAPS.eigenpairs, `at most ${CAPS.eigenpairs} eigenpairs at each end`).default(3),
+    linePoints: z.number().int().min(5).max(CAPS.linePoints, `at most ${CAPS.linePoints}`).default(41),
+    maxSeconds: z.number().positive().max(CAPS.seconds, `at most ${CAPS.seconds} s`).default(CAPS.seconds),
   })
   .strict();
 export type HessianRequest = z.output<typeof hessianRequest>;

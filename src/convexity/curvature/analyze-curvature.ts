@@ -174,7 +174,7 @@ export function checkDefined(graph: Graph, a: number, b: number, source: string)
         start = -1;
       }
     }
-    const hint = best ? ` Try --domain=${fmtNum(best[0])},${fmtNum(best[1])}.` : "";
+    const hint = best ? ` Try the ${field("domain")} ${fmtNum(best[0])},${fmtNum(best[1])}, where it is defined.` : "";
     throw new UserError(`"${source}" is not defined (or not finite) everywhere on [${a}, ${b}]: e.g. at x = ${fmtNum(bad[0]!)}.${hint}`);
   }
   return [!ok[0], !ok[n]];

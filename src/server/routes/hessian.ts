@@ -5,6 +5,7 @@
  */
 import type { Executor } from "../../exec/executor.js";
 import { analyzeHessian } from "../../hessian/analyze.js";
+import { zeroTolerance } from "../../hessian/report.js";
 import { hessianPlots } from "../../plot/hessian-plots.js";
 import { lineProfile } from "../../landscape/pipeline.js";
 import { CAPS, type HessianRequest } from "../api-schemas.js";
@@ -46,8 +47,15 @@ export async function hessianJob(req: HessianRequest, p: ModelInput, ex: Executo
     density: { runs: 4, steps: Math.min(60, n) }
   });
   const plots = Object.fromEntries(hessianPlots(report).map((pl) => [pl.name, pl.svg]));
+  // One threshold for "negative" everywhere (summary, legend, verdict): the spectrum plot's.
+  const known = report.eigenvalues ?? Float64Array.from([...(report.top ?? []), ...(report.bottom ?? [])].map((r) => r.value));
+  const tol = zeroTolerance(known);
+  const counts = report.eigenvalues
+    ? { negative: report.eigenvalues.filter((v) => v < -tol).length, zero: report.eigenvalues.filter((v) => Math.abs(v) <= tol).length }
+    : null;
+  const lambdaMin = report.eigenvalues ? report.eigenvalues[0] : report.bottom?.[0]?.value;
   stream.send({
-    type: "spectrum", n, exact, loss: report.loss, gradientNorm: report.gradientNorm, hvps: report.totalHvps, seconds: report.seconds,
+    type: "spectrum", zeroTolerance: tol, counts, negativeCurvature: lambdaMin !== undefined && lambdaMin < -tol, n, exact, loss: report.loss, gradientNorm: report.gradientNorm, hvps: report.totalHvps, seconds: report.seconds,
     eigenvalues: report.eigenvalues ? finiteArray(report.eigenvalues) : null,
     top: (report.top ?? []).map((r) => ({ value: r.value, residual: r.residual })),
     bottom: (report.bottom ?? []).map((r) => ({ value: r.value, residual: r.residual })),
@@ -65,9 +73,27 @@ export async function hessianJob(req: HessianRequest, p: ModelInput, ex: Executo
   for (const e of ends) {
     if (!e.pair) continue;
     const lambda = e.pair.value;
-    const r = Math.min(rangeFor(lambda), 4 * steep);
-    const b = theta.map((v, i) => v + e.pair!.vector[i]!);
-    const line = await lineProfile(p.problem, theta, b, req.linePoints, ex, { check: () => throwIfAborted(stream.signal) }, [-r, r]);
-    stream.send({ type: "direction", label: e.label, eigenvalue: lambda, alpha: finiteArray(line.t), loss: finiteArray(line.values.loss!) });
+    const vector = e.pair.vector;
+    const b = theta.map((v, i) => v + vector[i]!);
+    const hooks = { check: () => throwIfAborted(stream.signal) };
+    let r = Math.min(rangeFor(lambda), 4 * steep);
+    // Far out, higher-order terms can bend a negative-curvature direction back up into a bowl that
+    // contradicts the eigenvalue: shrink the range until the ends' mean lies below the centre.
+    let three = await lineProfile(p.problem, theta, b, 3, ex, hooks, [-r, r]);
+    let zoomed = 0;
+    const bends = (l: Float64Array): number => (l[0]! + l[2]! - 2 * l[1]!) / (r * r);
+    while (lambda < -tol && !(bends(three.values.loss!) < 0) && zoomed < 8) {
+      r /= 4;
+      zoomed++;
+      three = await lineProfile(p.problem, theta, b, 3, ex, hooks, [-r, r]);
+    }
+    const h = r * 1e-3;
+    const near = (await lineProfile(p.problem, theta, b, 3, ex, hooks, [-h, h])).values.loss!;
+    const line = await lineProfile(p.problem, theta, b, req.linePoints, ex, hooks, [-r, r]);
+    stream.send({
+      type: "direction", label: e.label, eigenvalue: lambda, alpha: finiteArray(line.t), loss: finiteArray(line.values.loss!),
+      // The second-order Taylor model L(θ) + α·g·v + ½λα² for the page to overlay (g·v by a central difference).
+      taylor: { loss: near[1]!, slope: (near[2]! - near[0]!) / (2 * h), eigenvalue: lambda }, zoomed, negativeCurvature: lambda < -tol
+    });
   }
 }

@@ -4,6 +4,8 @@
  * two trained minima. Progress events are throttled; the job stops when the client disconnects.
  */
 import type { Executor } from "../../exec/executor.js";
+import { lossAlongSegment } from "../../model/network-convexity.js";
+import { trainingDivergence } from "../../model/train/divergence.js";
 import type { TrainResult } from "../../model/train/train.js";
 import {
   lineBarrier, lineProfile, pcaSurface, totalSteps, trainRun, type PipelineHooks, type TrainSettings
@@ -27,7 +29,7 @@ export function prepareModelJob(specRaw: unknown, train: TrainConfig, runs: numb
   return p;
 }
 
-export async function trainWithEvents(p: ModelInput, cfg: TrainSettings, run: string, ex: Executor, stream: EventStream): Promise<TrainResult> {
+export async function trainWithEvents(p: ModelInput, cfg: TrainSettings, run: string, ex: Executor, stream: EventStream): Promise<TrainResult & { diverged: boolean }> {
   let last = 0;
   const losses: number[] = [];
   const steps: number[] = [];
@@ -49,12 +51,15 @@ export async function trainWithEvents(p: ModelInput, cfg: TrainSettings, run: st
   });
   flush();
   const h = result.history[result.history.length - 1]!;
+  const start = (await lossAlongSegment(p.problem, result.initialTheta, result.initialTheta, 2, ex)).loss[0]!;
+  const divergence = trainingDivergence(start, result.history.map((r) => r.trainLoss));
   stream.send({
     type: "trained", run, seed: cfg.seed, parameters: result.layout.size, totalSteps: result.totalSteps,
+    initialLoss: finiteOrNull(start), diverged: divergence.diverged, ...(divergence.why ? { divergedBecause: divergence.why } : {}),
     finalLoss: h.trainLoss, ...(h.trainAccuracy !== undefined ? { finalAccuracy: h.trainAccuracy } : {}),
     history: result.history.map((r) => ({ epoch: r.epoch, loss: r.trainLoss, ...(r.trainAccuracy !== undefined ? { accuracy: r.trainAccuracy } : {}) }))
   });
-  return result;
+  return { ...result, diverged: divergence.diverged };
 }
 
 /** Stop when the stream's signal fires, and report the points done as progress of `phase`. */
@@ -82,7 +87,10 @@ export async function landscapeJob(req: LandscapeRequest, p: ModelInput, ex: Exe
   stream.send({ type: "progress", phase: "interpolation", done: 0, total: req.linePoints });
   const line = await lineProfile(p.problem, runA.theta, runB.theta, req.linePoints, ex, pointHooks(stream, "interpolation"));
   const { barrier } = lineBarrier(line);
+  // A rise between two runs that flew off is their distance from any minimum, not a barrier between minima.
+  const diverged = [runA.diverged ? "A" : null, runB.diverged ? "B" : null].filter((r) => r !== null);
   stream.send({
+    diverged,
     type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: lineProfilePlot(line, p.spec.loss),
     barrier: finiteOrNull(barrier), distance: Math.hypot(...runA.theta.map((v, i) => v - runB.theta[i]!))
   });

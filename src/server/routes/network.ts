@@ -3,6 +3,7 @@
  * POST /api/convexity: the network convexity analysis (proof or certificate), with its picture and
  * the certificate re-checked from scratch by the independent verifier.
  */
+import { sampledConvexity } from "../../convexity/sampled-convexity.js";
 import { analyzeNetworkConvexity, lossAlongSegment } from "../../model/network-convexity.js";
 import { verifyNetworkCertificate } from "../../model/network-certificate.js";
 import { jensenPlot } from "../../plot/jensen-plot.js";
@@ -15,7 +16,9 @@ export async function segmentRoute(req: SegmentRequest): Promise<Record<string, 
   const a = checkTheta(req.thetaA, layout, "thetaA")!;
   const b = checkTheta(req.thetaB, layout, "thetaB")!;
   const { s, loss } = await lossAlongSegment(problem, a, b, req.samples);
-  return { s, loss: loss.map(finiteOrNull), parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
+  // Convex along the segment means every sample on or below every chord, not only the ends' chord.
+  const finite = loss.map(finiteOrNull);
+  return { s, loss: finite, convexity: sampledConvexity(s, finite), parameters: layout.size, blocks: layout.blocks.map((bl) => ({ name: bl.name, offset: bl.offset, size: bl.size, shape: bl.shape })) };
 }
 
 export async function convexityRoute(req: ConvexityRequest): Promise<Record<string, unknown>> {
