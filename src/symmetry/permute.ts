@@ -1,0 +1,80 @@
+/**
+ * Applying unit permutations to tensors. Convention throughout: perm[i] = the unit of B that becomes
+ * unit i of the aligned network, so new[…, i, …] = old[…, perm[i], …] along every member axis.
+ */
+import type { ParamLayout } from "../model/layout.js";
+import type { AxisMember, SymmetryStructure, UnitGroup } from "./structure.js";
+
+/** `data` (of `shape`) with `axis` permuted in units of `stride` entries. */
+export function permuteAxis(data: Float64Array, shape: readonly number[], axis: number, stride: number, perm: readonly number[]): Float64Array {
+  const len = shape[axis]!;
+  if (len !== perm.length * stride) throw new Error(`permuteAxis: axis ${axis} has ${len} entries, the permutation covers ${perm.length}×${stride}`);
+  let outer = 1, inner = 1;
+  for (let k = 0; k < axis; k++) outer *= shape[k]!;
+  for (let k = axis + 1; k < shape.length; k++) inner *= shape[k]!;
+  const out = new Float64Array(data.length);
+  const unit = stride * inner;
+  for (let o = 0; o < outer; o++) {
+    const base = o * len * inner;
+    for (let i = 0; i < perm.length; i++) {
+      const from = base + perm[i]! * unit, to = base + i * unit;
+      out.set(data.subarray(from, from + unit), to);
+    }
+  }
+  return out;
+}
+
+export function isIdentity(perm: readonly number[]): boolean {
+  return perm.every((j, i) => j === i);
+}
+
+/** A named tensor view of θ and the buffers, permuted group by group. */
+export interface NamedTensors {
+  get(name: string): Float64Array;
+}
+
+export function blockOf(layout: ParamLayout, theta: Float64Array, name: string): Float64Array {
+  const b = layout.blocks.find((x) => x.name === name);
+  if (!b) throw new Error(`no parameter block ${name}`);
+  return theta.subarray(b.offset, b.offset + b.size);
+}
+
+/** θ and buffers with each group's permutation applied to its members (groups listed in `skip` left out). */
+export function applyPermutations(
+  s: SymmetryStructure,
+  layout: ParamLayout,
+  theta: Float64Array,
+  buffers: Readonly<Record<string, Float64Array>>,
+  perms: ReadonlyMap<string, readonly number[]>,
+  skip?: string
+): { theta: Float64Array; buffers: Record<string, Float64Array> } {
+  const tensors = new Map<string, Float64Array>();
+  const current = (m: AxisMember): Float64Array => {
+    const t = tensors.get(m.tensor);
+    if (t) return t;
+    if (m.kind === "param") return blockOf(layout, theta, m.tensor);
+    const b = buffers[m.tensor];
+    if (!b) throw new Error(`no buffer ${m.tensor}`);
+    return b;
+  };
+  for (const g of s.groups) {
+    if (g.name === skip) continue;
+    const perm = perms.get(g.name);
+    if (!perm || isIdentity(perm)) continue;
+    for (const m of g.members) tensors.set(m.tensor, permuteAxis(current(m), s.shapes.get(m.tensor)!, m.axis, m.stride, perm));
+  }
+  const out = theta.slice();
+  const outBuffers: Record<string, Float64Array> = {};
+  for (const [name, v] of Object.entries(buffers)) outBuffers[name] = v.slice();
+  for (const [name, t] of tensors) {
+    const b = layout.blocks.find((x) => x.name === name);
+    if (b) out.set(t, b.offset);
+    else outBuffers[name] = t;
+  }
+  return { theta: out, buffers: outBuffers };
+}
+
+/** "layer1.weight axis 0", for reports. */
+export function describeMembers(g: UnitGroup): string[] {
+  return g.members.map((m) => `${m.tensor} axis ${m.axis}${m.stride > 1 ? ` (${m.stride} per unit)` : ""}${m.kind === "buffer" ? " (buffer)" : ""}`);
+}
