@@ -10,6 +10,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   out: "--out",
   theta: "--params",
   params: "--params",
+  // connect's second model is a positional argument
+  b: "B",
   initialTheta: "--init-params",
   budgetSeconds: "--budget",
   "trace.method": "--trace-method",
