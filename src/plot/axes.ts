@@ -69,6 +69,17 @@ export function gridLines(xScale: Scale | null, xs: readonly number[], yScale: S
   return d === "" ? "" : el("path", { d, stroke: SEMANTIC.grid, "stroke-width": 1, fill: "none" });
 }
 
+/**
+ * An invisible copy of a plot rectangle that records its axes' scales (kind, domain, pixel range),
+ * so a viewer can map a pointer back to data for hover read-outs. Symlog axes are not invertible
+ * in closed form here, so they get none.
+ */
+export function dataFrame(r: Rect, x: Scale, y: Scale): string {
+  if (x.kind === "symlog" || y.kind === "symlog") return "";
+  const enc = (s: Scale): string => [s.kind, ...s.domain, ...s.range].map((v) => (typeof v === "number" ? String(v) : v)).join(" ");
+  return el("rect", { x: fmt(r.x), y: fmt(r.y), width: fmt(r.width), height: fmt(r.height), fill: "none", stroke: "none", "data-x": enc(x), "data-y": enc(y) });
+}
+
 export function frame(r: Rect): string {
   return el("rect", {
     x: fmt(r.x), y: fmt(r.y), width: fmt(r.width), height: fmt(r.height), fill: "none", stroke: SEMANTIC.axis, "stroke-width": 1,

@@ -2,7 +2,7 @@
  * Layout shared by the x–y plots (contour, filled contour, heatmap): title, legend strip, plot
  * rectangle, colorbar column and both axes, sized so that nothing overlaps.
  */
-import { frame, title as titleText, TITLE_HEIGHT, xAxis, xAxisHeight, xTicks, xTitle, yAxis, yAxisWidth, yTicks, yTitle, type TickSet } from "./axes.js";
+import { dataFrame, frame, title as titleText, TITLE_HEIGHT, xAxis, xAxisHeight, xTicks, xTitle, yAxis, yAxisWidth, yTicks, yTitle, type TickSet } from "./axes.js";
 import { colorbarWidth } from "./colorbar.js";
 import type { Rect } from "./geometry.js";
 import { layoutLegend, type LegendItem } from "./legend.js";
@@ -88,7 +88,7 @@ export function layoutFrame2D(spec: Frame2DSpec): Frame2D {
   if (spec.title) header.push(titleText(spec.title, spec.width));
   if (legend.height > 0) header.push(legend.render(rect.x, top));
 
-  const axes: string[] = [frame(rect), xAxis(xScale, xt, rect, true), yAxis(yScale, yt, rect, "left")];
+  const axes: string[] = [frame(rect), dataFrame(rect, xScale, yScale), xAxis(xScale, xt, rect, true), yAxis(yScale, yt, rect, "left")];
   if (spec.xLabel) axes.push(xTitle(spec.xLabel, rect, true));
   if (spec.yLabel) axes.push(yTitle(spec.yLabel, rect, "left", yAxisWidth(yt, false) + 6));
 

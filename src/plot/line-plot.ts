@@ -3,7 +3,7 @@
  * function one above the other, with convex/concave shading, kinks, extrema and certificate chords —
  * and a twin right axis for a second quantity (loss and accuracy).
  */
-import { frame, gridLines, title as titleText, TITLE_HEIGHT, xAxis, xAxisHeight, xTicks, xTitle, yAxis, yAxisWidth, yTicks, yTitle, type TickSet } from "./axes.js";
+import { dataFrame, frame, gridLines, title as titleText, TITLE_HEIGHT, xAxis, xAxisHeight, xTicks, xTitle, yAxis, yAxisWidth, yTicks, yTitle, type TickSet } from "./axes.js";
 import { categorical } from "./colors.js";
 import { clipPolyline, insideRect, type Rect } from "./geometry.js";
 import { layoutLegend, type LegendItem } from "./legend.js";
@@ -122,6 +122,12 @@ export interface LinePlotSpec {
 
 const DEFAULT_DASH = "6 4";
 const LANE_ROW = 15;
+/**
+ * Rows of marker labels above a panel at most: a function with thousands of kinks would otherwise
+ * stack a label row per kink (an SVG tens of thousands of pixels tall). Labels that do not fit are
+ * left out and counted in one note; the marker lines themselves are all drawn.
+ */
+export const MAX_LANE_ROWS = 3;
 
 function dashOf(d: boolean | string | undefined): string | undefined {
   if (d === true) return DEFAULT_DASH;
@@ -182,6 +188,7 @@ function laneRows(labels: { x: number; text: string }[], left: number, right: nu
     const cx = Math.min(right - w / 2, Math.max(left + w / 2, l.x));
     let row = rowsEnd.findIndex((end) => cx - w / 2 >= end + 6);
     if (row < 0) {
+      if (rowsEnd.length >= MAX_LANE_ROWS) return { x: cx, text: l.text, row: -1 };
       row = rowsEnd.length;
       rowsEnd.push(0);
     }
@@ -295,7 +302,13 @@ export function linePlot(spec: LinePlotSpec): string {
     const laneLabels = vlines
       .filter((v) => v.label && inX(v.x))
       .map((v) => ({ x: xScale.map(v.x), text: v.label! }));
-    const placed = laneRows(laneLabels, marginLeft, marginLeft + plotW);
+    const lanes = laneRows(laneLabels, marginLeft, marginLeft + plotW);
+    const placed = lanes.filter((l) => l.row >= 0);
+    const dropped = lanes.length - placed.length;
+    if (dropped > 0) {
+      const rows = Math.max(0, ...placed.map((l) => l.row)) + 1;
+      placed.push({ x: marginLeft + plotW / 2, text: `${dropped} more marker label${dropped === 1 ? "" : "s"} not drawn (room for ${MAX_LANE_ROWS} rows)`, row: rows });
+    }
     const laneH = placed.length === 0 ? 0 : (Math.max(...placed.map((l) => l.row)) + 1) * LANE_ROW + 2;
     for (const l of placed) {
       parts.push(text(l.x, y + l.row * LANE_ROW + LANE_ROW / 2, l.text, { size: FONT.annotation, anchor: "middle", baseline: "middle", fill: "#333333" }));
@@ -307,6 +320,7 @@ export function linePlot(spec: LinePlotSpec): string {
     const yScale = left.scale([rect.y + rect.height, rect.y]);
     const yScaleR = right ? right.scale([rect.y + rect.height, rect.y]) : null;
     parts.push(drawPanel(p, colors, shared.shaded, [...shared.vlines, ...(p.vlines ?? [])], rect, xScale, yScale, left.floor, yScaleR, right?.floor, xt, left.ticks));
+    parts.push(dataFrame(rect, xScale, yScale));
     parts.push(yAxis(yScale, left.ticks, rect, "left", left.color));
     if (left.label) parts.push(yTitle(left.label, rect, "left", yAxisWidth(left.ticks, false) + 6, left.color));
     if (right && yScaleR) {
