@@ -48,6 +48,8 @@ interface LandscapeCliOptions {
   force?: boolean;
   progress: boolean;
   queue?: string;
+  align?: boolean;
+  alignMethod: "activation" | "weight";
 }
 
 function rangeOption(name: string): (v: string) => AxisRange {
@@ -70,6 +72,7 @@ function parseMetrics(v: string): Metric[] {
 
 const VTP_FILE = "surface.vtp";
 const EIG_RATIO_PLOT = "eig-ratio";
+const BARRIERS_PLOT = "barriers";
 /** Lanczos settings of the eig-ratio map: a colour map needs no more than six digits. */
 const EIG_RATIO_TOL = 1e-6;
 const EIG_RATIO_MAX_ITER = 100;
@@ -129,6 +132,14 @@ Directions (default: random, the paper's method):
                 scalar to its previous length (per-row norms then only
                 approximately match θ's).
   --to θ2       the line d = θ2 - θ (1-D; x from 0 to 1 by default)
+  --align       with --to: also the line to θ2 with its hidden units permuted
+                to match θ's (the same function as θ2; Git Re-Basin,
+                Ainsworth et al. 2023), --align-method activation (default:
+                correlate unit activations on the data) | weight. Both lines
+                in barriers.svg; each barrier, max over t in [0, 1] of
+                L((1−t)θ + tθ2) − ((1−t)L(θ) + tL(θ2)), and its t printed and
+                written to barriers.json and the manifest; θ2 aligned in
+                theta-aligned.npy, its line's loss in aligned-loss.npy
   --trajectory  PCA of a training trajectory [K, P] (rows θ_i - θ, centred):
                 top-2 directions, explained variance in the manifest, the
                 trajectory drawn on the plane (trajectory.svg)
@@ -165,6 +176,7 @@ Examples (in this order: the first ones write the θ files the others read):
   losscape example seed-relu --params theta1 > t1.json
   losscape example seed-relu --params theta2 > t2.json
   losscape landscape seed-relu --params t1.json --to t2.json --x -0.5:1.5:81 --out line
+  losscape landscape seed-relu --params t1.json --to t2.json --align --out aligned
   losscape train moons-mlp --epochs 5 --out run
   losscape landscape moons-mlp --params run/theta.npy --x -1:1:51 --y -1:1:51 --out plane
   losscape landscape moons-mlp --params run/theta.npy --trajectory run/trajectory.npy --out pca
@@ -209,6 +221,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--force", "overwrite a landscape computed from different inputs in --out")
     .option("--no-progress", "no progress output")
     .option("--queue <url>", "compute the chunks on a worker pool: redis://[:password@]host:port (rediss:// for TLS); see losscape worker")
+    .option("--align", "with --to: also the line to θ2 aligned to θ (hidden units permuted), both barriers reported")
+    .addOption(new Option("--align-method <method>", "how --align matches units: activation or weight").choices(["activation", "weight"]).default("activation"))
     .action(async (specArg: string, o: LandscapeCliOptions) => {
       if (o.ignoreBias && o.includeBias) throw new UserError("--ignore-bias and --include-bias contradict each other");
       if (o.logLevels && o.linearLevels) throw new UserError("--log-levels and --linear-levels contradict each other");
@@ -217,6 +231,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       const chosen = [o.to ? "--to" : null, o.trajectory ? "--trajectory" : null, o.dir1 || o.dir2 ? "--dir1/--dir2" : null].filter((s) => s !== null);
       if (chosen.length > 1) throw new UserError(`choose one kind of direction, not ${chosen.join(" and ")}`);
       if (o.dir2 && !o.dir1) throw new UserError("--dir2 needs --dir1");
+      if (o.align && !o.to) throw new UserError("--align needs --to θ2: it aligns θ2 to θ");
+      if (o.align && o.y) throw new UserError("--align draws lines: drop --y");
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
       const [
         { loadProblem, paramsFor }, { loadProblemParams }, { loadParamMatrix }, { runLandscape }, { createOnnxExecutor },
@@ -230,6 +246,8 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
       ]);
       const input = loadProblem(specArg);
       const layout = input.problem.layout;
+      const alignedLine = o.align ? await import("../symmetry/aligned-line.js") : null;
+      alignedLine?.checkAlignable(input.problem);
       const theta = { values: paramsFor(input, o.params), source: o.params ?? "the model's own weights" };
       const vector = (path: string, option: string): NamedVector => ({ values: loadProblemParams(path, layout, option), source: path });
       let directions: DirectionChoice;
@@ -262,7 +280,10 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
             dtype: o.dtype,
             ...(o.batchPoints ? { batchPoints: o.batchPoints } : {}), ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
             plain: o.plain ?? false, force: o.force ?? false, outDir: resolve(o.out.trim()),
-            extraOutputs: [...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE],
+            extraOutputs: [
+              ...[...LANDSCAPE_PLOT_NAMES, EIG_RATIO_PLOT, BARRIERS_PLOT].flatMap((n) => [`${n}.svg`, `${n}.png`]), VTP_FILE,
+              "theta-aligned.npy", "theta-aligned.json", "aligned-loss.npy", "barriers.json"
+            ],
             ...(remote ? { remote } : {})
           },
           ex,
@@ -276,6 +297,36 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         );
         const written: string[] = Object.values(r.manifest["files"] as Record<string, string>);
         written.push("manifest.json");
+        let barrierLines = "";
+        if (alignedLine && directions.kind === "line") {
+          const { formatBarrier, pathProfilesPlot } = await import("../plot/path-profiles-plot.js");
+          const al = await alignedLine.runAlignedLine({
+            problem: input.problem, split: o.split, splitOptions: { testFraction: o.testFraction, method: o.splitBy, seed: o.splitSeed },
+            a: theta.values, b: directions.to.values, xs: r.x, method: o.alignMethod, seed: o.seed, outDir: r.outDir
+          }, ex);
+          written.push(...al.files);
+          const moved = al.alignment.permutations.map((p) => `${p.group}: ${p.moved} of ${p.size} units moved`).join(", ");
+          barrierLines =
+            `aligned θ2 to θ by ${o.alignMethod} matching (${moved || "no units to permute"}); ‖θ − θ2‖ ${al.alignment.distanceBefore.toPrecision(5)} → ${al.alignment.distanceAfter.toPrecision(5)}, ` +
+            `same function as θ2 (max output difference ${al.alignment.maxOutputDiff.toExponential(2)})\n` +
+            `straight line θ → θ2:         ${formatBarrier(al.straight.barrier)}\n` +
+            `line θ → θ2 aligned (${o.alignMethod}): ${formatBarrier(al.aligned.barrier)}\n`;
+          if (o.plots) {
+            const svg = pathProfilesPlot({
+              title: `Loss from θ to θ2, before and after aligning θ2's units (${o.alignMethod} matching)`,
+              yLabel: input.problem.head.loss,
+              xLabel: "t  ((1 − t)·θ + t·θ2)",
+              profiles: [
+                { label: "θ → θ2", t: al.straight.t, loss: al.straight.loss, barrier: al.straight.barrier },
+                { label: "θ → θ2 aligned", t: al.aligned.t, loss: al.aligned.loss, barrier: al.aligned.barrier }
+              ]
+            });
+            for (const f of formats) {
+              await writePlot(join(r.outDir, `${BARRIERS_PLOT}.${f}`), svg, { scale: o.scale });
+              written.push(`${BARRIERS_PLOT}.${f}`);
+            }
+          }
+        }
         if (o.plots) {
           const plots = r.values.loss || r.values.accuracy ? landscapePlots(r, o.logLevels ? { logLevels: true } : o.linearLevels ? { logLevels: false } : {}) : [];
           const ratio = r.values["eig-ratio"];
@@ -314,7 +365,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         process.stdout.write(
           `${r.dims}-D landscape, grid ${grid}: computed ${r.pointsComputed} points in ${r.chunksComputed} chunk(s)` +
             `${r.chunksReused ? `, reused ${r.chunksReused} chunk(s)` : ""} (${r.computeSeconds.toFixed(2)} s${rate})\n` +
-            lossLine + eigRatioLine(r, eig) + pca + `wrote ${written.join(", ")} to ${r.outDir}\n`
+            lossLine + eigRatioLine(r, eig) + pca + barrierLines + `wrote ${written.join(", ")} to ${r.outDir}\n`
         );
         setExitCode(0);
       } finally {

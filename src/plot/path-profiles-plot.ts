@@ -34,7 +34,7 @@ export function pathProfilesPlot(spec: PathProfilesSpec): string {
     const key = `${p.barrier.lossA},${p.barrier.lossB}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    segments.push({ x1: 0, y1: p.barrier.lossA, x2: 1, y2: p.barrier.lossB, color: "#888888", dash: "4 4", width: 1.5, endpoints: true, ...(seen.size === 1 ? { label: "chord (1−t)·L(A) + t·L(B)" } : {}) });
+    segments.push({ x1: 0, y1: p.barrier.lossA, x2: 1, y2: p.barrier.lossB, color: "#888888", dash: "4 4", width: 1.5, endpoints: true, ...(seen.size === 1 ? { label: "chord between the losses at t = 0 and t = 1" } : {}) });
   }
   // all markers share one legend entry; the point colours tie each to its curve
   points.forEach((pt, i) => {
