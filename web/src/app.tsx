@@ -1,16 +1,19 @@
 /** The explorer shell: navigation between the four pages, each restoring its view from the URL. */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { getJson, messageOf, type Meta } from "./api.js";
 import { CurvaturePage, curvatureState } from "./pages/curvature-page.js";
 import { HessianPage, hessianState } from "./pages/hessian-page.js";
 import { LandscapePage, landscapeState } from "./pages/landscape-page.js";
 import { NetworkPage, networkState } from "./pages/network-page.js";
-import { pageFromHash, PAGES, readHash, type PageName } from "./url-state.js";
+import { HASH_WRITTEN, lastHashOf, noteHash, pageFromHash, PAGES, readHash, type PageName } from "./url-state.js";
 
 const TITLES: Record<PageName, string> = { curvature: "Curvature", network: "Network convexity", landscape: "Landscape", hessian: "Hessian" };
 
 export function App() {
   const [page, setPage] = useState<PageName>(() => pageFromHash(readHash()));
+  // Pages stay mounted once visited, so a tab keeps its results (and a running job) while another is shown.
+  const [visited, setVisited] = useState<ReadonlySet<PageName>>(() => new Set([pageFromHash(readHash())]));
+  const [, setHashSeen] = useState(0);
   const [meta, setMeta] = useState<Meta | null>(null);
   const [metaError, setMetaError] = useState<string | null>(null);
 
@@ -19,16 +22,29 @@ export function App() {
     getJson<Meta>("/api/meta", ctl.signal)
       .then(setMeta)
       .catch((e: unknown) => setMetaError(messageOf(e)));
-    const onHash = (): void => setPage(pageFromHash(readHash()));
+    noteHash();
+    const onHash = (): void => {
+      noteHash();
+      const p = pageFromHash(readHash());
+      setPage(p);
+      setVisited((v) => (v.has(p) ? v : new Set([...v, p])));
+      setHashSeen((n) => n + 1);
+    };
+    // popstate covers Back/Forward between entries that pushState made; HASH_WRITTEN refreshes the tab links.
+    const onWritten = (): void => setHashSeen((n) => n + 1);
     window.addEventListener("hashchange", onHash);
+    window.addEventListener("popstate", onHash);
+    window.addEventListener(HASH_WRITTEN, onWritten);
     return () => {
       ctl.abort();
       window.removeEventListener("hashchange", onHash);
+      window.removeEventListener("popstate", onHash);
+      window.removeEventListener(HASH_WRITTEN, onWritten);
     };
   }, []);
 
-  // Parsed once per page visit: the page owns its state from then on and writes it back to the URL.
-  const view = useMemo(() => {
+  // Parsed when a page mounts; from then on the page follows the hash itself (usePageState).
+  const render = (page: PageName) => {
     const params = readHash();
     switch (page) {
       case "curvature": {
@@ -48,7 +64,7 @@ export function App() {
         return <HessianPage meta={meta} initial={p.value} problems={p.problems} />;
       }
     }
-  }, [page, meta]);
+  };
 
   return (
     <div class="app">
@@ -58,7 +74,7 @@ export function App() {
         </h1>
         <nav>
           {PAGES.map((p) => (
-            <a key={p} href={`#page=${p}`} class={p === page ? "active" : ""} data-testid={`nav-${p}`}>
+            <a key={p} href={lastHashOf(p)} class={p === page ? "active" : ""} data-testid={`nav-${p}`}>
               {TITLES[p]}
             </a>
           ))}
@@ -69,7 +85,17 @@ export function App() {
           cannot reach the losscape server: {metaError}
         </div>
       ) : null}
-      {meta ? <main key={page}>{view}</main> : metaError ? null : <p class="muted">loading…</p>}
+      {meta ? (
+        <main>
+          {PAGES.filter((p) => visited.has(p)).map((p) => (
+            <div key={p} hidden={p !== page}>
+              {render(p)}
+            </div>
+          ))}
+        </main>
+      ) : metaError ? null : (
+        <p class="muted">loading…</p>
+      )}
       <footer class="muted">losscape {meta?.version ?? ""} · all analysis runs in the local server; the URL holds the view, so it can be shared.</footer>
     </div>
   );

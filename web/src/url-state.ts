@@ -117,11 +117,52 @@ export function pageFromHash(params: URLSearchParams): PageName {
   return (PAGES as readonly string[]).includes(p ?? "") ? (p as PageName) : "curvature";
 }
 
-/** Replace the page's keys in the hash (without adding history entries for every keystroke). */
-export function writeHash<S extends Record<string, Field>>(page: PageName, registry: StateRegistry<S>, value: StateOf<S>): void {
+const lastHashes = new Map<PageName, string>();
+
+/** The hash a page last wrote, so a tab link returns to the view it left (not to its defaults). */
+export function lastHashOf(page: PageName): string {
+  return lastHashes.get(page) ?? `#page=${page}`;
+}
+
+/** Remember the hash now in the address bar as its page's last view. */
+export function noteHash(): void {
+  const hash = window.location.hash;
+  if (hash.length > 1) lastHashes.set(pageFromHash(readHash()), hash);
+}
+
+/** Fired on window after writeHash changes the URL (pushState and replaceState fire no event of their own). */
+export const HASH_WRITTEN = "losscape:hash-written";
+
+interface EntryState {
+  losscapeAnalysed?: boolean;
+}
+
+const analysedHere = (): boolean => (history.state as EntryState | null)?.losscapeAnalysed === true;
+
+/**
+ * Write the page's keys into the hash. History holds one entry per analysis plus one draft on top:
+ * an edit after an analysis pushes a new entry, further edits replace that draft, and `analysis`
+ * marks the current entry as analysed, so Back steps from analysis to analysis.
+ */
+export function writeHash<S extends Record<string, Field>>(page: PageName, registry: StateRegistry<S>, value: StateOf<S>, analysis = false): void {
   const params = new URLSearchParams();
   params.set("page", page);
   registry.write(value, params);
   const next = `#${params.toString()}`;
-  if (window.location.hash !== next) history.replaceState(null, "", next);
+  lastHashes.set(page, next);
+  const mark: EntryState | null = analysis ? { losscapeAnalysed: true } : null;
+  if (window.location.hash === next) {
+    if (analysis && !analysedHere()) history.replaceState(mark, "", next);
+    return;
+  }
+  if (analysedHere()) history.pushState(mark, "", next);
+  else history.replaceState(mark, "", next);
+  window.dispatchEvent(new Event(HASH_WRITTEN));
+}
+
+/** The written form of a value, to compare two states. */
+export function stateKey<S extends Record<string, Field>>(registry: StateRegistry<S>, value: StateOf<S>): string {
+  const params = new URLSearchParams();
+  registry.write(value, params);
+  return params.toString();
 }

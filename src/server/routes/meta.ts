@@ -14,14 +14,17 @@ export const CURVATURE_PRESETS = [
   { name: "sqrt(1+x²)", expression: "sqrt(1+x^2)", note: "convex by interval proof; DCP says unknown" },
 ] as const;
 
-/** Input width and number of outputs of each built-in data set, so the page can size a network for it. */
-let shapes: Record<string, { inputDim: number; outputs: number }> | undefined;
-function datasetShapes(): Record<string, { inputDim: number; outputs: number }> {
+/**
+ * Input width, number of outputs and default sample count of each built-in data set, so the page can
+ * size a network for it and count the optimiser steps of a run before it starts.
+ */
+let shapes: Record<string, { inputDim: number; outputs: number; samples: number }> | undefined;
+function datasetShapes(): Record<string, { inputDim: number; outputs: number; samples: number }> {
   shapes ??= Object.fromEntries(
     listDatasets().map((d) => {
-      if (d.name === "mnist") return [d.name, { inputDim: 784, outputs: 10 }];
+      if (d.name === "mnist") return [d.name, { inputDim: 784, outputs: 10, samples: 10000 }];
       const ds = loadDataset(d.name);
-      return [d.name, { inputDim: ds.inputDim, outputs: ds.classes ?? ds.outputDim }];
+      return [d.name, { inputDim: ds.inputDim, outputs: ds.classes ?? ds.outputDim, samples: ds.n }];
     })
   );
   return shapes;

@@ -3,15 +3,19 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { CurvatureResult } from "../../../src/convexity/curvature/analyze-curvature.js";
 import type { JensenCertificate } from "../../../src/convexity/curvature/jensen-certificate.js";
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
+import { NumberField, useFieldErrors } from "../components/checked-field.js";
 import { DcpTreeView } from "../components/dcp-tree.js";
+import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
-import { inputNumber } from "../model-form.js";
-import { defineState, writeHash, type StateOf } from "../url-state.js";
+import { domainLimit } from "../limits.js";
+import { usePageState } from "../page-state.js";
+import { defineState, stateKey, type StateOf } from "../url-state.js";
 
 export const curvatureState = defineState({
   expr: { kind: "string", default: "sigmoid(x)", maxLength: 400 },
-  a: { kind: "number", default: -10, min: -1e6, max: 1e6 },
-  b: { kind: "number", default: 10, min: -1e6, max: 1e6 },
+  // Loose bounds: the domain cap comes from the server (meta.caps) and is checked at the field.
+  a: { kind: "number", default: -10, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
+  b: { kind: "number", default: 10, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
 });
 type State = StateOf<typeof curvatureState.fields>;
 
@@ -20,6 +24,10 @@ interface Reply {
   result: Result;
   svg: string;
 }
+
+/** Replies by request, so Back and Forward show an analysis again without asking the server. */
+const replies = new Map<string, Reply>();
+const DEBOUNCE_MS = 300;
 
 const n = (v: number): string => String(Number(v.toPrecision(6)));
 const iv = ([a, b]: readonly [number, number]): string => `[${n(a)}, ${n(b)}]`;
@@ -43,53 +51,87 @@ function Certificate(props: { c: JensenCertificate }) {
 }
 
 export function CurvaturePage(props: { meta: Meta | null; initial: State; problems: string[] }) {
-  const [state, setState] = useState<State>(props.initial);
-  const [draft, setDraft] = useState<State>(props.initial);
+  const page = usePageState("curvature", curvatureState, props.initial, props.problems);
+  const state = page.value;
+  const [expr, setExpr] = useState(state.expr);
   const [reply, setReply] = useState<Reply | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const inflight = useRef<AbortController | null>(null);
+  const fields = useFieldErrors();
+  const latest = useRef(0);
+  const first = useRef(true);
+  const now = useRef(false);
+  const caps = props.meta?.caps ?? {};
 
+  // The expression box is a draft too: the URL (Back, a pasted link) replaces it, a reply never does.
+  useEffect(() => setExpr(state.expr), [page.revision]);
+
+  const key = stateKey(curvatureState, state);
   useEffect(() => {
-    writeHash("curvature", curvatureState, state);
-    inflight.current?.abort();
+    const id = ++latest.current;
+    const cached = replies.get(key);
+    if (cached) {
+      setReply(cached);
+      setError(null);
+      setBusy(false);
+      page.analysed();
+      return;
+    }
     const ctl = new AbortController();
-    inflight.current = ctl;
     setBusy(true);
-    setError(null);
-    postJson<Reply>("/api/curvature", { expression: state.expr, domain: [state.a, state.b] }, ctl.signal)
-      .then((r) => {
-        setReply(r);
-        setBusy(false);
-      })
-      .catch((e: unknown) => {
-        if (isAbort(e)) return;
-        setError(messageOf(e));
-        setReply(null);
-        setBusy(false);
-      });
-    return () => ctl.abort();
-  }, [state]);
+    const wait = first.current || now.current ? 0 : DEBOUNCE_MS;
+    first.current = false;
+    now.current = false;
+    const timer = setTimeout(() => {
+      postJson<Reply>("/api/curvature", { expression: state.expr, domain: [state.a, state.b] }, ctl.signal)
+        .then((r) => {
+          // A reply to anything but the latest request is stale: typing has moved on.
+          if (id !== latest.current) return;
+          replies.set(key, r);
+          setReply(r);
+          setError(null);
+          setBusy(false);
+          page.analysed();
+        })
+        .catch((e: unknown) => {
+          if (isAbort(e) || id !== latest.current) return;
+          setError(messageOf(e));
+          setBusy(false);
+        });
+    }, wait);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [key]);
 
+  const set = (patch: Partial<State>): void => page.set({ ...state, ...patch });
+  const typeExpr = (text: string): void => {
+    setExpr(text);
+    if (text.trim() !== "") set({ expr: text });
+  };
   const submit = (e: Event): void => {
     e.preventDefault();
-    setState({ ...draft });
+    now.current = true;
+    if (expr.trim() !== "") set({ expr });
   };
-  const preset = (expr: string): void => {
-    const next = { ...draft, expr };
-    setDraft(next);
-    setState(next);
+  const preset = (text: string): void => {
+    now.current = true;
+    setExpr(text);
+    set({ expr: text });
   };
+  const domain = domainLimit(caps);
+  const blocked = Object.values(fields.errors)[0] ?? (expr.trim() === "" ? "type an expression in x" : null);
   const r = reply?.result;
   return (
     <section class="page" data-testid="page-curvature">
       <h2>Curvature of f(x)</h2>
-      <p class="lead">
-        Is f convex? The seed question plotted sigmoid's f'' in R to find out. losscape proves the answer: a DCP rule tree, interval
-        proofs of the sign of f'' on every smooth piece, the jump of f' at every kink (which plots of f'' miss), and a chord that
-        certifies non-convexity.
+      <p class="try-first" data-testid="try-first">
+        Type a function of x, or pick one of the examples, and watch the verdict and the plot change as you type.
       </p>
-      {props.problems.length ? <div class="notice">{props.problems.join("; ")}</div> : null}
+      {page.problems.length ? <div class="notice">{page.problems.join("; ")}</div> : null}
+      <div class="workbench">
+      <div class="side">
       <div class="presets">
         {(props.meta?.curvaturePresets ?? []).map((p) => (
           <button type="button" class={`chip${state.expr === p.expression ? " active" : ""}`} title={p.note} onClick={() => preset(p.expression)} key={p.name}>
@@ -97,28 +139,46 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
           </button>
         ))}
       </div>
-      <form class="controls" onSubmit={submit}>
+      <form class="controls stack" onSubmit={submit}>
         <label class="grow">
           f(x) =
           <input
             name="expression"
-            value={draft.expr}
-            maxLength={400}
+            value={expr}
+            maxLength={caps["expressionChars"] ?? 400}
             spellcheck={false}
-            onInput={(e) => setDraft({ ...draft, expr: (e.currentTarget as HTMLInputElement).value })}
+            aria-invalid={error || expr.trim() === "" ? "true" : "false"}
+            onInput={(e) => typeExpr((e.currentTarget as HTMLInputElement).value)}
           />
         </label>
-        <label>
-          from
-          <input name="a" type="number" step="any" value={draft.a} onInput={(e) => setDraft({ ...draft, a: inputNumber(e) })} />
-        </label>
-        <label>
-          to
-          <input name="b" type="number" step="any" value={draft.b} onInput={(e) => setDraft({ ...draft, b: inputNumber(e) })} />
-        </label>
-        <button type="submit" data-testid="analyze">
+        <div class="controls">
+          <NumberField
+            name="a"
+            label="from"
+            value={state.a}
+            limit={{ ...domain, max: Math.min(domain.max, state.b) }}
+            onCommit={(a) => set({ a })}
+            onError={fields.report}
+            slider={{ min: -50, max: 0, step: 0.5 }}
+          />
+          <NumberField
+            name="b"
+            label="to"
+            value={state.b}
+            limit={{ ...domain, min: Math.max(domain.min, state.a) }}
+            onCommit={(b) => set({ b })}
+            onError={fields.report}
+            slider={{ min: 0, max: 50, step: 0.5 }}
+          />
+        </div>
+        <button type="submit" data-testid="analyze" disabled={blocked !== null} title={blocked ?? undefined}>
           Analyze
         </button>
+        {blocked ? (
+          <span class="field-error" data-testid="blocked">
+            {blocked}
+          </span>
+        ) : null}
       </form>
       {busy ? <div class="muted">analysing…</div> : null}
       {error ? (
@@ -126,6 +186,11 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
           {error}
         </div>
       ) : null}
+      <p class="muted next-step">
+        The same question for a network's loss: <a href="#page=network">is a network's loss convex in its weights? →</a>
+      </p>
+      </div>
+      <div class="figures">
       {r && reply ? (
         <div class={busy ? "stale" : ""}>
           <div class="verdict-row">
@@ -136,11 +201,19 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
               <code>{r.canonical}</code> on [{r.domain[0]}, {r.domain[1]}]
             </span>
           </div>
+          <div class="main-figure">
+            <SvgFigure
+            svg={reply.svg}
+            alt={`f, f' and f'' of ${r.canonical} on [${r.domain[0]}, ${r.domain[1]}], stacked; verdict: ${r.verdict}. ${r.reason}`}
+            testId="curvature-plot"
+            name="curvature"
+            readout={(h) => `x = ${short(h.x)}, ${["f", "f'", "f''"][h.frame] ?? "y"} ≈ ${short(h.y)} (pointer height)`}
+          />
+          </div>
           <p data-testid="reason">{r.reason}</p>
           <p class="muted">
             proof: {r.proof.method} — {r.proof.detail}
           </p>
-          <SvgFigure svg={reply.svg} alt={`f, f' and f'' of ${r.canonical}`} testId="curvature-plot" />
           <div class="grid2">
             <div>
               <h3>Where</h3>
@@ -197,6 +270,8 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
           </div>
         </div>
       ) : null}
+      </div>
+      </div>
     </section>
   );
 }

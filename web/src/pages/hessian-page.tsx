@@ -7,18 +7,22 @@ import { useEffect, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
 import { LineChart } from "../components/line-chart.js";
 import { ProgressBar } from "../components/progress-bar.js";
+import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
-import { ModelForm, modelFields, specFor, trainFor } from "../model-choice.js";
-import { inputNumber } from "../model-form.js";
+import { NumberField, useFieldErrors } from "../components/checked-field.js";
+import { modelLimits } from "../limits.js";
+import { formProblem, ModelForm, modelFields, sizeOf, specFor, trainFor } from "../model-choice.js";
+import { usePageState } from "../page-state.js";
+import { estimate, measured, stepsPerRun } from "../run-estimate.js";
 import { useStreamJob } from "../stream-job.js";
 import { onTrainedModel, trainedModel, type TrainedModel } from "../trained-model.js";
-import { defineState, writeHash, type StateOf } from "../url-state.js";
+import { defineState, stateKey, type StateOf } from "../url-state.js";
 
 export const hessianState = defineState({
   ...modelFields,
-  hidden: { kind: "ints", default: [8], min: 1, max: 128, minLength: 0, maxLength: 6 },
-  epochs: { kind: "int", default: 300, min: 1, max: 2000 },
-  k: { kind: "int", default: 3, min: 1, max: 10 },
+  hidden: { kind: "ints", default: [8], min: 1, max: Number.MAX_SAFE_INTEGER, minLength: 0, maxLength: 64 },
+  epochs: { kind: "int", default: 300, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+  k: { kind: "int", default: 3, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 });
 type State = StateOf<typeof hessianState.fields>;
 
@@ -39,6 +43,10 @@ interface Spectrum {
   bottom: Ritz[];
   svgSpectrum: string | null;
   svgDensity: string | null;
+  /** |λ| at or below this counts as zero: the same threshold as the spectrum plot's legend. */
+  zeroTolerance: number;
+  counts: { negative: number; zero: number } | null;
+  negativeCurvature: boolean;
 }
 
 interface Direction {
@@ -46,12 +54,26 @@ interface Direction {
   eigenvalue: number;
   alpha: number[];
   loss: number[];
+  /** L(θ) + α·slope + ½λα², the second-order model along the eigenvector. */
+  taylor: { loss: number; slope: number; eigenvalue: number };
+  /** How often the range was divided by 4 before the negative curvature showed. */
+  zoomed: number;
+  negativeCurvature: boolean;
 }
+
+/** Finished spectra by view, so Back and Forward show them again without recomputing. */
+const finished = new Map<string, { spectrum: Spectrum; dirs: Direction[] }>();
+const LINE_POINTS = 41;
 
 const g = (v: number): string => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toPrecision(5) : v.toExponential(3));
 
 export function HessianPage(props: { meta: Meta | null; initial: State; problems: string[] }) {
-  const [s, setS] = useState<State>(props.initial);
+  const page = usePageState("hessian", hessianState, props.initial, props.problems);
+  const s = page.value;
+  const setS = page.set;
+  const caps = props.meta?.caps ?? {};
+  const fields = useFieldErrors();
+  const lim = modelLimits(caps);
   const [model, setModel] = useState<TrainedModel | null>(trainedModel());
   const [useTrained, setUseTrained] = useState(trainedModel() !== null);
   const [spectrum, setSpectrum] = useState<Spectrum | null>(null);
@@ -59,66 +81,118 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
   const job = useStreamJob();
   const running = job.running;
 
-  useEffect(() => writeHash("hessian", hessianState, s), [s]);
   useEffect(() => onTrainedModel((m) => setModel(m)), []);
 
+  const fromLandscape = useTrained && model !== null;
+  const key = stateKey(hessianState, s);
+  const size = fromLandscape ? { parameters: model.theta.length, samples: 0 } : sizeOf(s, props.meta);
+  const plan = size
+    ? estimate(
+        {
+          ...size,
+          stepsPerRun: fromLandscape ? 0 : stepsPerRun(size.samples, s.batch, s.epochs),
+          runs: fromLandscape ? 0 : 1,
+          // Hessian-vector products (about 4 loss evaluations each): the dense matrix or Lanczos, the density, two lines.
+          evaluations: 4 * ((size.parameters <= (caps["exactHessianParameters"] ?? 0) ? size.parameters : 2 * s.k + 40) + 4 * Math.min(60, size.parameters)) + 2 * LINE_POINTS,
+        },
+        s.batch,
+        caps
+      )
+    : null;
+  const kProblem = !Number.isInteger(s.k) || s.k < lim.k.min || s.k > lim.k.max ? `eigenpairs ${s.k} is out of range` : null;
+  const blocked = Object.values(fields.errors)[0] ?? (fromLandscape ? null : formProblem(s, caps)) ?? kProblem ?? plan?.blocked ?? null;
+
+  // Back, Forward or a pasted link: show that view's spectrum if this tab has it.
+  useEffect(() => {
+    if (page.revision === 0) return;
+    if (running) job.cancel();
+    const known = finished.get(key);
+    setSpectrum(known?.spectrum ?? null);
+    setDirs(known?.dirs ?? []);
+  }, [page.revision]);
+
   const start = (): void => {
-    const fromLandscape = useTrained && model;
     const spec = fromLandscape ? model.spec : specFor(s, props.meta);
-    if (!spec) return;
+    if (!spec || blocked) return;
+    page.analysed();
+    const at = key;
+    const work = plan?.units ?? 0;
     setSpectrum(null);
     setDirs([]);
     const found: Direction[] = [];
+    let got: Spectrum | null = null;
     const onEvent = (e: StreamEvent): void => {
-      if (e.type === "spectrum") setSpectrum(e as unknown as Spectrum);
-      else if (e.type === "direction") {
+      if (e.type === "spectrum") {
+        got = e as unknown as Spectrum;
+        setSpectrum(got);
+      } else if (e.type === "direction") {
         found.push(e as unknown as Direction);
         setDirs([...found]);
+      } else if (e.type === "done" && got) {
+        finished.set(at, { spectrum: got, dirs: [...found] });
+        measured(work, Number(e["seconds"]));
       }
     };
     const body = fromLandscape ? { spec, theta: model.theta, train: model.train, k: s.k } : { spec, train: trainFor(s), k: s.k };
     job.start("/api/hessian", body, onEvent);
   };
 
-  const negatives = spectrum?.eigenvalues ? spectrum.eigenvalues.filter((v) => v !== null && v < -1e-8 * Math.max(1, Math.abs(spectrum.top[0]?.value ?? 1))).length : null;
+  const negatives = spectrum?.counts ? spectrum.counts.negative : null;
   return (
     <section class="page" data-testid="page-hessian">
       <h2>Hessian spectrum</h2>
+      <p class="try-first" data-testid="try-first">
+        Press “Compute the spectrum” to see how the loss of a small trained network curves around its weights: any negative
+        eigenvalue means it is not convex there.
+      </p>
       <p class="lead">
         Curvature is the quantitative side of convexity: the loss is convex near θ only if every eigenvalue of its Hessian is ≥ 0.
         A negative eigenvalue is a direction in which the loss bends down.
       </p>
-      {props.problems.length ? <div class="notice">{props.problems.join("; ")}</div> : null}
+      {page.problems.length ? <div class="notice">{page.problems.join("; ")}</div> : null}
+      <div class="workbench">
+      <div class="side">
       {model ? (
         <label class="inline">
           <input type="checkbox" checked={useTrained} onChange={(e) => setUseTrained((e.currentTarget as HTMLInputElement).checked)} /> use the model trained on the
           Landscape page ({model.label}, {model.theta.length} parameters)
         </label>
       ) : null}
-      {useTrained && model ? null : <ModelForm value={s} onChange={(v) => setS(v)} disabled={running} />}
+      {fromLandscape ? null : <ModelForm value={s} onChange={(v) => setS(v)} disabled={running} caps={caps} onError={fields.report} />}
       <div class="controls">
-        <label>
-          eigenpairs at each end
-          <input name="k" type="number" min={1} max={10} value={s.k} disabled={running} onChange={(e) => setS({ ...s, k: Math.max(1, Math.min(10, Math.round(inputNumber(e)) || 3)) })} />
-        </label>
-        <button type="button" onClick={start} disabled={running} data-testid="hessian-run">
+        <NumberField name="k" label="eigenpairs at each end" value={s.k} limit={lim.k} onCommit={(k) => setS({ ...s, k })} onError={fields.report} disabled={running} />
+      </div>
+      {plan ? (
+        <p class="estimate" data-testid="estimate">
+          {plan.text}
+        </p>
+      ) : null}
+      <div class="controls">
+        <button type="button" onClick={start} disabled={running || blocked !== null} title={blocked ?? undefined} data-testid="hessian-run">
           Compute the spectrum
         </button>
       </div>
+      {blocked ? (
+        <p class="field-error" data-testid="blocked">
+          {blocked}
+        </p>
+      ) : null}
       <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
       {job.error ? (
         <div class="error" role="alert" data-testid="hessian-error">
           {job.error}
         </div>
       ) : null}
+      </div>
+      <div class="figures">
       {spectrum ? (
         <div data-testid="hessian-result">
           <p data-testid="hessian-summary">
             n = {spectrum.n} parameters, loss {g(spectrum.loss)}, ‖∇L‖ = {g(spectrum.gradientNorm)}; λmax = <strong>{spectrum.top[0] ? g(spectrum.top[0].value) : "—"}</strong>, λmin ={" "}
             <strong>{spectrum.bottom[0] ? g(spectrum.bottom[0].value) : "—"}</strong>
-            {negatives !== null ? `; ${negatives} negative eigenvalue${negatives === 1 ? "" : "s"} (exact)` : " (Lanczos)"} — {spectrum.hvps} Hessian-vector products,{" "}
+            {negatives !== null ? `; ${negatives} negative eigenvalue${negatives === 1 ? "" : "s"} below −${spectrum.zeroTolerance.toExponential(1)} (exact)` : " (Lanczos)"} — {spectrum.hvps} Hessian-vector products,{" "}
             {spectrum.seconds.toFixed(2)} s.
-            {spectrum.bottom[0] && spectrum.bottom[0].value < 0 ? " The loss is not convex around θ." : ""}
+            {spectrum.negativeCurvature ? " The loss is not convex around θ." : ""}
           </p>
           <table class="facts">
             <tbody>
@@ -133,8 +207,14 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
             </tbody>
           </table>
           <div class="grid2">
-            {spectrum.svgSpectrum ? <SvgFigure svg={spectrum.svgSpectrum} alt="exact Hessian eigenvalues" testId="spectrum-plot" /> : null}
-            {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="spectral density (SLQ)" testId="density-plot" /> : null}
+            {spectrum.svgSpectrum ? <SvgFigure
+                svg={spectrum.svgSpectrum}
+                alt={`exact Hessian eigenvalues of ${spectrum.n} parameters, sorted${spectrum.counts ? `: ${spectrum.counts.negative} negative, ${spectrum.counts.zero} zero (|λ| ≤ ${spectrum.zeroTolerance.toExponential(1)}), ${spectrum.n - spectrum.counts.negative - spectrum.counts.zero} positive` : ""}`}
+                testId="spectrum-plot"
+                name="hessian-spectrum"
+                readout={(h) => `rank ${Math.round(h.x)}, λ ≈ ${short(h.y)} (pointer height)`}
+              /> : null}
+            {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="Hessian spectral density estimated by stochastic Lanczos quadrature (SLQ)" testId="density-plot" name="hessian-density" /> : null}
           </div>
         </div>
       ) : null}
@@ -143,7 +223,10 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
           {dirs.map((d) => (
             <LineChart
               key={d.label}
-              series={[{ x: d.alpha, y: d.loss, label: `L(θ + α·v), λ = ${g(d.eigenvalue)}` }]}
+              series={[
+                { x: d.alpha, y: d.loss, label: `L(θ + α·v), λ = ${g(d.eigenvalue)}` },
+                { x: d.alpha, y: d.alpha.map((a) => d.taylor.loss + d.taylor.slope * a + 0.5 * d.taylor.eigenvalue * a * a), label: "L(θ) + α·∇L·v + ½λα²", dash: true, color: "#888888" },
+              ]}
               title={`Along the eigenvector of the ${d.label}`}
               xLabel="α"
               yLabel="loss"
@@ -153,6 +236,8 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
           ))}
         </div>
       ) : null}
+      </div>
+      </div>
     </section>
   );
 }

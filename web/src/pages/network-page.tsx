@@ -5,24 +5,30 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
+import { CheckedField, NumberField, useFieldErrors } from "../components/checked-field.js";
 import { LineChart } from "../components/line-chart.js";
 import { SvgFigure } from "../components/svg-figure.js";
-import { ACTIVATION_NAMES, buildSpec, downloadJson, inputNumber, LOSS_NAMES, parameterCount, parseDataText, parseNumberList, seededVector } from "../model-form.js";
-import { defineState, writeHash, type StateOf } from "../url-state.js";
+import { checkVector, checkWidths, type Caps } from "../limits.js";
+import { ACTIVATION_NAMES, buildSpec, downloadJson, LOSS_NAMES, parameterCount, parseDataText, seededVector } from "../model-form.js";
+import { usePageState } from "../page-state.js";
+import { landscapeLinkFor } from "../landscape-link.js";
+import type { SampledConvexity } from "../../../src/convexity/sampled-convexity.js";
+import { defineState, stateKey, type StateOf } from "../url-state.js";
 
 const SEED_THETA1 = [1, -1, 0, 0, 1, -1, 0];
 const SEED_THETA2 = [-1, 1, 0, 0, -1, 1, 0];
 
 export const networkState = defineState({
-  layers: { kind: "ints", default: [1, 2, 1], min: 1, max: 128, minLength: 2, maxLength: 8 },
+  // Loose bounds: the width and depth caps come from the server (meta.caps) and are checked at the field.
+  layers: { kind: "ints", default: [1, 2, 1], min: 1, max: Number.MAX_SAFE_INTEGER, minLength: 2, maxLength: 64 },
   act: { kind: "enum", default: "relu", values: ACTIVATION_NAMES },
   loss: { kind: "enum", default: "sse_half", values: LOSS_NAMES },
   bias: { kind: "bool", default: true },
   data: { kind: "string", default: '{"x": [[1], [-1]], "y": [[1], [-1]]}', maxLength: 4000 },
-  ta: { kind: "numbers", default: SEED_THETA1, maxLength: 5000 },
-  tb: { kind: "numbers", default: SEED_THETA2, maxLength: 5000 },
+  ta: { kind: "numbers", default: SEED_THETA1, maxLength: 100_000 },
+  tb: { kind: "numbers", default: SEED_THETA2, maxLength: 100_000 },
   seed: { kind: "int", default: 0, min: 0, max: 2 ** 31 - 1 },
-  budget: { kind: "number", default: 10, min: 0.5, max: 30 },
+  budget: { kind: "number", default: 10, min: 0.5, max: Number.MAX_VALUE },
 });
 type State = StateOf<typeof networkState.fields>;
 
@@ -30,6 +36,8 @@ interface SegmentReply {
   s: number[];
   loss: (number | null)[];
   parameters: number;
+  /** Every sample against the chord of every pair of samples (src/convexity/sampled-convexity.ts). */
+  convexity: SampledConvexity;
 }
 
 interface Certificate {
@@ -57,87 +65,119 @@ interface ConvexityReply {
 }
 
 const num = (v: number): string => String(Number(v.toPrecision(6)));
+const DEBOUNCE_MS = 300;
+/** Replies by view, so Back and Forward show an analysis again without asking the server. */
+const results = new Map<string, { segment?: SegmentReply; search?: ConvexityReply }>();
+const joinVector = (v: readonly number[]): string => v.join(", ");
+const sameText = (t: string): string => t;
+
+/** What stops an analysis of this state, in the page's words (null when nothing does). */
+function stateProblem(s: State, caps: Caps): string | null {
+  const hidden = s.layers.length - 2;
+  if (hidden > (caps["layers"] ?? Infinity)) return `at most ${caps["layers"]} hidden layers (got ${hidden})`;
+  const wide = s.layers.find((w) => w > (caps["width"] ?? Infinity));
+  if (wide !== undefined) return `at most ${caps["width"]} units per layer (got ${wide})`;
+  const P = parameterCount(s.layers, s.bias);
+  if (P > (caps["parameters"] ?? Infinity)) return `this network has ${P} parameters; the explorer allows at most ${caps["parameters"]}`;
+  if (s.ta.length !== P) return `θa has ${s.ta.length} values; this network has ${P} parameters`;
+  if (s.tb.length !== P) return `θb has ${s.tb.length} values; this network has ${P} parameters`;
+  if (s.budget > (caps["convexitySeconds"] ?? Infinity)) return `the search budget is at most ${caps["convexitySeconds"]} s`;
+  return null;
+}
 
 export function NetworkPage(props: { meta: Meta | null; initial: State; problems: string[] }) {
-  const [s, setS] = useState<State>(props.initial);
-  const [taText, setTaText] = useState(props.initial.ta.join(", "));
-  const [tbText, setTbText] = useState(props.initial.tb.join(", "));
-  const [layersText, setLayersText] = useState(props.initial.layers.join("-"));
+  const page = usePageState("network", networkState, props.initial, props.problems);
+  const s = page.value;
+  const setS = page.set;
+  const caps = props.meta?.caps ?? {};
+  const fields = useFieldErrors();
   const [segment, setSegment] = useState<SegmentReply | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   const [result, setResult] = useState<ConvexityReply | null>(null);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [searching, setSearching] = useState(false);
   const search = useRef<AbortController | null>(null);
+  const latest = useRef(0);
+  const first = useRef(true);
 
   const data = parseDataText(s.data);
   const spec = useMemo(() => (data.ok ? buildSpec({ layers: s.layers, activation: s.act, loss: s.loss, bias: s.bias, data: data.data }) : null), [s.layers, s.act, s.loss, s.bias, s.data]);
   const P = parameterCount(s.layers, s.bias);
+  const key = stateKey(networkState, s);
+  const problem = stateProblem(s, caps);
+  const blocked = Object.values(fields.errors)[0] ?? problem;
 
-  useEffect(() => writeHash("network", networkState, s), [s]);
-
+  // The segment follows every committed edit, debounced; a reply to an older request is dropped. A draft
+  // being typed (valid or not) does not cancel the analysis of what is committed.
   useEffect(() => {
-    setResult(null);
+    const id = ++latest.current;
+    const known = results.get(key);
+    setResult(known?.search ?? null);
     setSearchError(null);
-    if (!spec) {
+    if (known?.segment) {
+      setSegment(known.segment);
+      setSegmentError(null);
+      page.analysed();
+      return;
+    }
+    if (!spec || problem) {
       setSegment(null);
       setSegmentError(data.ok ? null : data.message);
       return;
     }
     const ctl = new AbortController();
-    postJson<SegmentReply>("/api/segment", { spec, thetaA: s.ta, thetaB: s.tb, samples: 101 }, ctl.signal)
-      .then((r) => {
-        setSegment(r);
-        setSegmentError(null);
-      })
-      .catch((e: unknown) => {
-        if (isAbort(e)) return;
-        setSegment(null);
-        setSegmentError(messageOf(e));
-      });
-    return () => ctl.abort();
-  }, [spec, s.ta, s.tb]);
+    const wait = first.current ? 0 : DEBOUNCE_MS;
+    first.current = false;
+    const timer = setTimeout(() => {
+      postJson<SegmentReply>("/api/segment", { spec, thetaA: s.ta, thetaB: s.tb, samples: 101 }, ctl.signal)
+        .then((r) => {
+          if (id !== latest.current) return;
+          results.set(key, { segment: r });
+          setSegment(r);
+          setSegmentError(null);
+          page.analysed();
+        })
+        .catch((e: unknown) => {
+          if (isAbort(e) || id !== latest.current) return;
+          setSegment(null);
+          setSegmentError(messageOf(e));
+        });
+    }, wait);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [key]);
 
   const runSearch = (): void => {
-    if (!spec) return;
+    if (!spec || blocked) return;
     search.current?.abort();
     const ctl = new AbortController();
     search.current = ctl;
+    const at = key;
     setSearching(true);
     setSearchError(null);
     setResult(null);
-    const params = s.ta.length === P ? { params: s.ta } : {};
-    postJson<ConvexityReply>("/api/convexity", { spec, seed: s.seed, budgetSeconds: s.budget, ...params }, ctl.signal)
-      .then((r) => setResult(r))
+    postJson<ConvexityReply>("/api/convexity", { spec, seed: s.seed, budgetSeconds: s.budget, params: s.ta }, ctl.signal)
+      .then((r) => {
+        const known = results.get(at);
+        results.set(at, { ...(known?.segment ? { segment: known.segment } : {}), search: r });
+        setResult(r);
+        page.analysed();
+      })
       .catch((e: unknown) => setSearchError(isAbort(e) ? "cancelled" : messageOf(e)))
       .finally(() => setSearching(false));
   };
 
-  const applyTheta = (which: "ta" | "tb", text: string): void => {
-    const v = parseNumberList(text);
-    if (v && v.length > 0) setS({ ...s, [which]: v });
+  /** A new architecture gets fresh θa, θb of the right length (the old ones no longer fit). */
+  const withShape = (next: State): State => {
+    const P2 = parameterCount(next.layers, next.bias);
+    return P2 === s.ta.length ? next : { ...next, ta: seededVector(P2, 1), tb: seededVector(P2, 2) };
   };
-  const applyLayers = (text: string): void => {
-    const v = text.split(/[-,\s]+/).filter(Boolean).map(Number);
-    if (v.length >= 2 && v.every((x) => Number.isInteger(x) && x >= 1 && x <= 128)) {
-      const next = { ...s, layers: v };
-      const P2 = parameterCount(v, s.bias);
-      if (P2 !== s.ta.length) {
-        next.ta = seededVector(P2, 1);
-        next.tb = seededVector(P2, 2);
-        setTaText(next.ta.join(", "));
-        setTbText(next.tb.join(", "));
-      }
-      setS(next);
-    }
-  };
-  const resetSeed = (): void => {
-    const d = networkState.defaults();
-    setS(d);
-    setTaText(d.ta.join(", "));
-    setTbText(d.tb.join(", "));
-    setLayersText(d.layers.join("-"));
-  };
+  const resetSeed = (): void => setS(networkState.defaults());
+  const loadCertificate = (c: Certificate): void => setS({ ...s, ta: c.thetaA, tb: c.thetaB });
+  const widths = { minLength: 2, maxLength: (caps["layers"] ?? 62) + 2, maxWidth: caps["width"] ?? Number.MAX_SAFE_INTEGER };
+  const landscapeLink = spec ? landscapeLinkFor(spec) : null;
 
   const chart = useMemo(() => {
     if (!segment) return null;
@@ -151,31 +191,38 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
     });
     if (xs.length < 2) return null;
     const l0 = ys[0]!, l1 = ys[ys.length - 1]!;
-    let worst = 0, at = 0;
-    xs.forEach((x, i) => {
-      const g = ys[i]! - ((1 - x) * l0 + x * l1);
-      if (g > worst) {
-        worst = g;
-        at = x;
-      }
-    });
-    return { xs, ys, l0, l1, worst, at };
+    const c = segment.convexity;
+    const w = c.worst;
+    const yAt = (x: number): number => ys[xs.indexOf(x)] ?? NaN;
+    // The chord that the curve rises above is drawn, which is the ends' chord only when that one fails.
+    const violated = w && (w.from !== xs[0] || w.to !== xs[xs.length - 1]) ? { x1: w.from, y1: yAt(w.from), x2: w.to, y2: yAt(w.to), label: "violated chord", dash: true, endpoints: true, color: "#d62728" } : null;
+    return { xs, ys, l0, l1, c, violated };
   }, [segment]);
 
   return (
     <section class="page" data-testid="page-network">
       <h2>Is a network's loss convex in its weights?</h2>
-      <p class="lead">
-        The seed answer's network N(x) = b₂ + A₂·relu(A₁x + b₁) fits (1, 1) and (−1, −1) exactly with θ₁ and with θ₂ (θ₁ with the two
-        hidden units swapped), yet at their midpoint θ = 0 the loss is 1. Edit the network, the data or the two weight vectors; the
-        plot shows the loss along θa → θb against the chord, and the search finds and re-checks a certificate.
+      <p class="try-first" data-testid="try-first">
+        Press “Search for a certificate” to prove that this tiny network's loss is not convex, then edit θa and θb to see the loss between them change.
       </p>
-      {props.problems.length ? <div class="notice">{props.problems.join("; ")}</div> : null}
+      <p class="lead">
+        The network N(x) = b₂ + A₂·relu(A₁x + b₁) fits the points (1, 1) and (−1, −1) exactly with θa and with θb (θa with its two
+        hidden units swapped), yet halfway between them, at θ = 0, the loss is 1: a convex loss could not rise there. The plot shows
+        the loss along θa → θb against its chord.
+      </p>
+      {page.problems.length ? <div class="notice">{page.problems.join("; ")}</div> : null}
+      <div class="workbench">
+      <div class="side">
       <div class="controls wrap">
-        <label>
-          layers
-          <input name="layers" value={layersText} onInput={(e) => setLayersText((e.currentTarget as HTMLInputElement).value)} onChange={(e) => applyLayers((e.currentTarget as HTMLInputElement).value)} />
-        </label>
+        <CheckedField
+          name="layers"
+          label="layers"
+          value={s.layers}
+          check={(t) => checkWidths(t, widths)}
+          format={(v) => v.join("-")}
+          onCommit={(layers) => setS(withShape({ ...s, layers }))}
+          onError={fields.report}
+        />
         <label>
           activation
           <select name="activation" value={s.act} onChange={(e) => setS({ ...s, act: (e.currentTarget as HTMLSelectElement).value })}>
@@ -193,28 +240,77 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
           </select>
         </label>
         <label class="inline">
-          <input type="checkbox" checked={s.bias} onChange={(e) => setS({ ...s, bias: (e.currentTarget as HTMLInputElement).checked })} /> biases
+          <input type="checkbox" checked={s.bias} onChange={(e) => setS(withShape({ ...s, bias: (e.currentTarget as HTMLInputElement).checked }))} /> biases
         </label>
         <button type="button" class="secondary" onClick={resetSeed}>
-          Seed example
+          Back to the example
         </button>
       </div>
-      <label class="block">
-        <span>
-          data (inline JSON, or a built-in data set such as <code>{'{"name": "moons", "n": 50}'}</code>)
-        </span>
-        <textarea name="data" rows={2} value={s.data} onChange={(e) => setS({ ...s, data: (e.currentTarget as HTMLTextAreaElement).value })} />
-      </label>
-      <div class="grid2">
-        <label class="block">
-          θa ({P} parameters: layer by layer, weight then bias)
-          <input name="thetaA" value={taText} onInput={(e) => setTaText((e.currentTarget as HTMLInputElement).value)} onChange={(e) => applyTheta("ta", (e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <label class="block">
-          θb
-          <input name="thetaB" value={tbText} onInput={(e) => setTbText((e.currentTarget as HTMLInputElement).value)} onChange={(e) => applyTheta("tb", (e.currentTarget as HTMLInputElement).value)} />
-        </label>
+      <CheckedField
+        name="data"
+        class="block"
+        multiline
+        label={
+          <span>
+            data (inline JSON, or a built-in data set such as <code>{'{"name": "moons", "n": 50}'}</code>)
+          </span>
+        }
+        value={s.data}
+        check={(t) => {
+          const r = parseDataText(t);
+          return r.ok ? { ok: true, value: t } : { ok: false, message: r.message };
+        }}
+        format={sameText}
+        onCommit={(text) => setS({ ...s, data: text })}
+        onError={fields.report}
+      />
+      <CheckedField
+        name="thetaA"
+        class="block"
+        label={`θa (${P} parameters: layer by layer, weight then bias)`}
+        value={s.ta}
+        check={(t) => checkVector(t, P)}
+        format={joinVector}
+        onCommit={(ta) => setS({ ...s, ta })}
+        onError={fields.report}
+        rules={String(P)}
+      />
+      <CheckedField name="thetaB" class="block" label="θb" value={s.tb} check={(t) => checkVector(t, P)} format={joinVector} onCommit={(tb) => setS({ ...s, tb })} onError={fields.report} rules={String(P)} />
+      <div class="controls">
+        <NumberField name="seed" label="search seed" value={s.seed} limit={{ min: 0, max: 2 ** 31 - 1, int: true }} onCommit={(seed) => setS({ ...s, seed })} onError={fields.report} />
+        <NumberField
+          name="budget"
+          label="time budget (s)"
+          value={s.budget}
+          limit={{ min: 0.5, max: caps["convexitySeconds"] ?? Infinity }}
+          onCommit={(budget) => setS({ ...s, budget })}
+          onError={fields.report}
+          slider={{ min: 0.5, max: caps["convexitySeconds"] ?? 30, step: 0.5 }}
+        />
+        <button type="button" onClick={runSearch} disabled={searching || !spec || blocked !== null} title={blocked ?? undefined} data-testid="search">
+          {searching ? "Searching…" : "Search for a certificate"}
+        </button>
+        {searching ? (
+          <button type="button" class="secondary" onClick={() => search.current?.abort()}>
+            Cancel
+          </button>
+        ) : null}
       </div>
+      {blocked ? (
+        <p class="field-error" data-testid="blocked">
+          {blocked}
+        </p>
+      ) : null}
+      {landscapeLink ? (
+        <p class="next-step">
+          <a href={landscapeLink} data-testid="to-landscape">
+            Map this network's landscape →
+          </a>{" "}
+          <span class="muted">(train it from two starts and draw the loss around the path)</span>
+        </p>
+      ) : null}
+      </div>
+      <div class="figures">
       {segmentError ? (
         <div class="error" role="alert" data-testid="segment-error">
           {segmentError}
@@ -224,7 +320,7 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
         <div>
           <LineChart
             series={[{ x: chart.xs, y: chart.ys, label: "L((1−s)·θa + s·θb)" }]}
-            segments={[{ x1: 0, y1: chart.l0, x2: 1, y2: chart.l1, label: "chord", dash: true, endpoints: true }]}
+            segments={[{ x1: 0, y1: chart.l0, x2: 1, y2: chart.l1, label: "chord", dash: true, endpoints: true }, ...(chart.violated ? [chart.violated] : [])]}
             title="Loss along the segment θa → θb"
             xLabel="s"
             yLabel="loss"
@@ -233,34 +329,22 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
           />
           <p data-testid="segment-summary">
             L(θa) = {num(chart.l0)}, L(θb) = {num(chart.l1)};{" "}
-            {chart.worst > 1e-12 ? (
+            {chart.c.worst ? (
               <strong>
-                the loss rises {num(chart.worst)} above the chord at s = {num(chart.at)}: not convex along this segment
+                the loss rises {num(chart.c.worst.gap)} above the chord
+                {chart.c.worst.from === chart.xs[0] && chart.c.worst.to === chart.xs[chart.xs.length - 1] ? "" : ` from s = ${num(chart.c.worst.from)} to s = ${num(chart.c.worst.to)}`} at s ={" "}
+                {num(chart.c.worst.at)}: not convex along this segment
               </strong>
             ) : (
-              "the loss stays on or below the chord along this segment"
+              `every one of the ${chart.c.samples} samples lies on or below the chord of every pair of samples: convex along this segment as far as these samples show`
             )}
+            <span class="muted">
+              {" "}
+              (tolerance {chart.c.tolerance.toExponential(1)}, 1e-9 × the largest |loss|{chart.c.skipped ? `; ${chart.c.skipped} samples not finite, left out` : ""})
+            </span>
           </p>
         </div>
       ) : null}
-      <div class="controls">
-        <label>
-          seed
-          <input name="seed" type="number" value={s.seed} onChange={(e) => setS({ ...s, seed: Math.max(0, Math.floor(inputNumber(e) || 0)) })} />
-        </label>
-        <label>
-          budget (s)
-          <input name="budget" type="number" step="0.5" min="0.5" max="30" value={s.budget} onChange={(e) => setS({ ...s, budget: Math.min(30, Math.max(0.5, inputNumber(e) || 10)) })} />
-        </label>
-        <button type="button" onClick={runSearch} disabled={searching || !spec} data-testid="search">
-          {searching ? "Searching…" : "Search for a certificate"}
-        </button>
-        {searching ? (
-          <button type="button" class="secondary" onClick={() => search.current?.abort()}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
       {searchError ? (
         <div class="error" role="alert" data-testid="search-error">
           {searchError}
@@ -294,6 +378,9 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
               </div>
               <button type="button" class="secondary" data-testid="download" onClick={() => downloadJson("certificate.json", result.certificate)}>
                 Download certificate JSON
+              </button>{" "}
+              <button type="button" class="secondary" data-testid="load-certificate" onClick={() => loadCertificate(result.certificate!)}>
+                Load this certificate into θa/θb
               </button>
             </div>
           ) : null}
@@ -316,6 +403,8 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
           ) : null}
         </div>
       ) : null}
+      </div>
+      </div>
     </section>
   );
 }
