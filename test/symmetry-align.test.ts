@@ -5,7 +5,10 @@
  * ‖A − P(B)‖ never increases from one sweep to the next. Oracles: the seed's own θ1, the permutation we
  * applied ourselves, and direct evaluation of both networks.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { createReferenceExecutor } from "../src/exec/reference.js";
 import { tensor } from "../src/ir/tensor.js";
 import { GraphBuilder } from "../src/ir/builder.js";
@@ -16,7 +19,10 @@ import type { LossProblem } from "../src/model/problem/loss-problem.js";
 import { parseModelSpec } from "../src/model/spec.js";
 import { initParams } from "../src/model/train/init.js";
 import { trainModel } from "../src/model/train/train.js";
-import { alignParams, type AlignMethod } from "../src/symmetry/align.js";
+import { resolveProblem } from "../src/model/problem/resolve.js";
+import { loadModelSource } from "../src/model/train/spec-source.js";
+import { alignParams, symmetryOf, type AlignMethod } from "../src/symmetry/align.js";
+import { applyPermutations } from "../src/symmetry/permute.js";
 import { createRng } from "../src/util/random.js";
 import { UserError } from "../src/util/errors.js";
 
@@ -136,5 +142,96 @@ describe("alignParams on MLPs", () => {
   it("rejects θ of the wrong size and an unknown method with a UserError", async () => {
     await expect(alignParams(seed, theta1, new Float64Array(6), { method: "weight", seed: 0 })).rejects.toThrow(UserError);
     await expect(alignParams(seed, theta1, theta2, { method: "nearest" as AlignMethod, seed: 0 })).rejects.toThrow(/activation, weight/);
+  });
+});
+
+const FIXTURES = join(process.cwd(), "test/fixtures/onnx");
+const root = mkdtempSync(join(tmpdir(), "losscape-align-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The loss problem of an ONNX file with a fixture's data. */
+function onnxProblem(modelPath: string, fixture: string, tag = fixture): LossProblem {
+  const spec = { model: { type: "onnx", path: modelPath }, loss: "cross_entropy", data: { x: join(FIXTURES, `${fixture}.x.npy`), y: join(FIXTURES, `${fixture}.y.npy`) } };
+  const path = join(root, `${tag}.json`);
+  writeFileSync(path, JSON.stringify(spec));
+  return resolveProblem(loadModelSource(path));
+}
+
+/** The outputs of the model written to a file with these weights, imported afresh: independent of the tracer. */
+async function fileOutputs(p: LossProblem, fixture: string, theta: Float64Array, buffers: Record<string, Float64Array>, tag: string): Promise<Float64Array> {
+  const path = join(root, `${tag}.onnx`);
+  writeFileSync(path, p.structure.onnx!.write(theta, buffers));
+  const q = onnxProblem(path, fixture, tag);
+  return outputs(q, q.theta0!);
+}
+
+/** A permutation of n units that keeps each of `blocks` blocks in place. */
+function blockPerm(n: number, blocks: number, seed: number): number[] {
+  const k = n / blocks;
+  return Array.from({ length: blocks }, (_, b) => randomPerm(k, seed + b).map((j) => b * k + j)).flat();
+}
+
+const f32 = (a: Float64Array): Float64Array => a.map((v) => Math.fround(v));
+
+describe("alignParams on imported ONNX models", () => {
+  const cases = [
+    // conv1's channels pass BatchNormalization (scale, shift, running mean and variance) into a grouped conv2.
+    { name: "cnn_bn", groups: [["conv1", 4, 2], ["conv2", 4, 2]] },
+    // The residual Add joins inp's units and mid's: one permutation, LayerNorm's scale and shift with it.
+    { name: "resblock_ln", groups: [["mid+inp", 8, 1]] },
+    { name: "resblock_ln_op13", groups: [["mid+inp", 8, 1]] },
+    // conv2's 3 channels reach fc1 through AveragePool and a Reshape: 4 columns of fc1 per channel.
+    { name: "lenet_view", groups: [["conv1", 2, 1], ["conv2", 3, 1], ["fc1", 5, 1]] }
+  ] as const;
+
+  it.each(cases)("$name: finds the expected groups", ({ name, groups }) => {
+    const s = symmetryOf(onnxProblem(join(FIXTURES, `${name}.onnx`), name));
+    expect(s.groups.map((g) => [g.name, g.size, g.blocks ?? 1])).toEqual(groups);
+    expect(s.unpermuted).toEqual([]);
+  });
+
+  it("cnn_bn: BatchNorm's running statistics and conv2's grouped input axis are members of conv1's group", () => {
+    const s = symmetryOf(onnxProblem(join(FIXTURES, "cnn_bn.onnx"), "cnn_bn"));
+    const conv1 = s.groups[0]!.members.map((m) => `${m.tensor}:${m.axis}${m.rowBlocks ? `/${m.rowBlocks}` : ""}`);
+    expect(conv1.sort()).toEqual(["bn.bias:0", "bn.running_mean:0", "bn.running_var:0", "bn.weight:0", "conv1.bias:0", "conv1.weight:0", "conv2.weight:1/2"]);
+  });
+
+  it.each(cases)("$name: a known random permutation of θ and buffers is undone exactly by both methods", async ({ name }) => {
+    const p = onnxProblem(join(FIXTURES, `${name}.onnx`), name);
+    const s = symmetryOf(p);
+    const perms = new Map(s.groups.map((g, k) => [g.name, blockPerm(g.size, g.blocks ?? 1, 40 + k)]));
+    expect([...perms.values()].some((q) => q.some((j, i) => j !== i))).toBe(true);
+    const a = p.theta0!;
+    const b = applyPermutations(s, p.layout, a, s.buffers, perms);
+    for (const method of METHODS) {
+      const r = await alignParams(p, a, b.theta, { method, seed: 2, buffersB: b.buffers });
+      expect(Array.from(r.theta)).toEqual(Array.from(a));
+      for (const [k, v] of Object.entries(s.buffers)) expect(Array.from(r.buffers![k]!)).toEqual(Array.from(v));
+      expect(r.distanceAfter).toBe(0);
+    }
+  });
+
+  it.each(cases)("$name: the aligned model written as .onnx computes B's outputs to 1e-12 (fresh import)", async ({ name }) => {
+    const p = onnxProblem(join(FIXTURES, `${name}.onnx`), name);
+    const s = symmetryOf(p);
+    // B: another network of the same architecture, float32-exact so the file holds it unrounded.
+    const rng = createRng(7);
+    const b = f32(p.theta0!.map((v) => v + 0.5 * rng.normal()));
+    const buffersB: Record<string, Float64Array> = {};
+    for (const [k, v] of Object.entries(s.buffers)) buffersB[k] = f32(v.map((x) => (k.endsWith("var") ? x * (0.5 + rng.next()) : x + rng.normal())));
+    for (const method of METHODS) {
+      const r = await alignParams(p, p.theta0!, b, { method, seed: 3, buffersB });
+      const [fb, fp] = [await fileOutputs(p, name, b, buffersB, `${name}-b`), await fileOutputs(p, name, r.theta, r.buffers ?? {}, `${name}-${method}`)];
+      let d = 0;
+      fb.forEach((v, i) => (d = Math.max(d, Math.abs(v - fp[i]!))));
+      expect(d).toBeLessThanOrEqual(1e-12);
+      expect(r.maxOutputDiff).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it("mlp_dropout_clip: fc1 reaches an Unsqueeze and a Concat, so it is listed as unpermuted with the reason", () => {
+    const s = symmetryOf(onnxProblem(join(FIXTURES, "mlp_dropout_clip.onnx"), "mlp_dropout_clip"));
+    expect(s.groups).toEqual([]);
+    expect(s.unpermuted).toEqual([{ group: "fc1", reason: expect.stringContaining("Unsqueeze") }]);
   });
 });

@@ -69,6 +69,10 @@ export interface ImportedModel {
    * that x's shape is static. Returns the single output value.
    */
   build(g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value;
+  /** As `build`, and every intermediate value by its ONNX name (constants folded at build time included). */
+  buildValues(g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): { output: Value; values: ReadonlyMap<string, Value>; constants: ReadonlyMap<string, Tensor> };
+  /** The nodes the output depends on, in graph order, as parsed (for analyses that trace the graph). */
+  nodes: readonly ParsedNode[];
   /**
    * Present when the network splits after its first op and that op is linear in the parameters it reads:
    * the only node that reads the data input's values (Shape/Size of it only read its shape) is a Conv,
@@ -313,13 +317,24 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
     return out;
   };
 
-  const build = (g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value => {
+  const buildSlots = (g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Map<string, Slot> => {
     const floatType = floatTypeOf(x, "build: the data input");
     checkDataShape(x.shape, inputShape, inputName, path);
     const slots = initialSlots(floatType, tensors);
     slots.set(inputName, { kind: "value", value: x });
     runNodes({ g, floatType, opset: opsetVersion, path }, slots, nodes);
-    return outputOf(g, slots);
+    return slots;
+  };
+  const build = (g: GraphBuilder, x: Value, tensors: ReadonlyMap<string, Value>): Value => outputOf(g, buildSlots(g, x, tensors));
+  const buildValues: ImportedModel["buildValues"] = (g, x, tensors) => {
+    const slots = buildSlots(g, x, tensors);
+    const values = new Map<string, Value>();
+    const constants = new Map<string, Tensor>();
+    for (const [name, s] of slots) {
+      values.set(name, asValue(g, s));
+      if (s.kind === "const") constants.set(name, s.tensor);
+    }
+    return { output: outputOf(g, slots), values, constants };
   };
 
   const split = firstLinearNode(nodes, inputName, outputName, initializers, opsetVersion);
@@ -363,6 +378,8 @@ export function importOnnxModel(bytes: Uint8Array, opts: { path: string; dir: st
     initializers,
     opTypes,
     build,
+    buildValues,
+    nodes,
     ...(firstLinear ? { firstLinear } : {})
   };
 }

@@ -15,6 +15,7 @@ import { createRng } from "../util/random.js";
 import { field, UserError } from "../util/errors.js";
 import { assignmentScore, maximizeAssignment } from "./hungarian.js";
 import { mlpSymmetry } from "./mlp-structure.js";
+import { onnxSymmetry } from "./onnx-structure.js";
 import { applyPermutations, blockOf, describeMembers } from "./permute.js";
 import type { SymmetryStructure, UnitGroup } from "./structure.js";
 
@@ -70,6 +71,7 @@ export const ALIGN_TOLERANCE = 1e-12;
 /** The permutation symmetries alignment can use for this problem. */
 export function symmetryOf(problem: LossProblem): SymmetryStructure {
   if (problem.structure.mlp) return mlpSymmetry(problem.structure.mlp);
+  if (problem.structure.onnx) return onnxSymmetry(problem, problem.structure.onnx);
   throw new UserError(`${problem.source}: alignment needs an MLP spec or an imported ONNX model; this problem exposes neither structure`);
 }
 
@@ -182,8 +184,21 @@ async function activationMatching(
   // permutation keeps: B's activations are computed once, unpermuted, and matched group by group.
   const [ra, rb] = [await runNetwork(problem, s, thetaA, buffersA, executor, true), await runNetwork(problem, s, thetaB, buffersB, executor, true)];
   const perms = new Map<string, number[]>();
-  for (const grp of s.groups) perms.set(grp.name, maximizeAssignment(correlation(ra.taps.get(grp.name)!, rb.taps.get(grp.name)!), grp.size));
+  for (const grp of s.groups) perms.set(grp.name, assignWithinBlocks(correlation(ra.taps.get(grp.name)!, rb.taps.get(grp.name)!), grp.size, grp.blocks));
   return perms;
+}
+
+/** The best permutation that keeps each of `blocks` consecutive blocks of units in place (one assignment per block). */
+function assignWithinBlocks(score: Float64Array, n: number, blocks = 1): number[] {
+  if (blocks <= 1) return maximizeAssignment(score, n);
+  const k = n / blocks;
+  const perm = new Array<number>(n);
+  for (let b = 0; b < blocks; b++) {
+    const sub = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sub[i * k + j] = score[(b * k + i) * n + b * k + j]!;
+    maximizeAssignment(sub, k).forEach((j, i) => (perm[b * k + i] = b * k + j));
+  }
+  return perm;
 }
 
 /** S[i][j] = Σ over the group's θ members of ⟨A's unit i slice, B's unit j slice⟩, with B's other groups permuted. */
@@ -200,6 +215,10 @@ function weightScore(
     if (m.kind !== "param") continue;
     const shape = s.shapes.get(m.tensor)!;
     const a = blockOf(problem.layout, thetaA, m.tensor), b = blockOf(problem.layout, thetaBOthers, m.tensor);
+    if (m.rowBlocks) {
+      addGroupedInScore(score, n, shape, m.rowBlocks, a, b);
+      continue;
+    }
     const len = shape[m.axis]!;
     let outer = 1, inner = 1;
     for (let k = 0; k < m.axis; k++) outer *= shape[k]!;
@@ -221,6 +240,24 @@ function weightScore(
   return score;
 }
 
+/** A grouped Conv weight's input axis: row block b compares its own k input channels, b·k … b·k + k − 1. */
+function addGroupedInScore(score: Float64Array, n: number, shape: readonly number[], rowBlocks: number, a: Float64Array, b: Float64Array): void {
+  const rows = shape[0]!, k = shape[1]!;
+  let inner = 1;
+  for (let d = 2; d < shape.length; d++) inner *= shape[d]!;
+  const perBlock = rows / rowBlocks;
+  for (let o = 0; o < rows; o++) {
+    const blk = Math.floor(o / perBlock);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        let sum = 0;
+        for (let r = 0; r < inner; r++) sum += a[(o * k + i) * inner + r]! * b[(o * k + j) * inner + r]!;
+        score[(blk * k + i) * n + blk * k + j] += sum;
+      }
+    }
+  }
+}
+
 function weightMatching(
   problem: LossProblem,
   s: SymmetryStructure,
@@ -231,7 +268,7 @@ function weightMatching(
 ): { perms: Map<string, number[]>; iterations: number; history: number[] } {
   const perms = new Map<string, number[]>(s.groups.map((g) => [g.name, Array.from({ length: g.size }, (_, i) => i)]));
   const rng = createRng(seed);
-  const permuted = (skip?: string): Float64Array => applyPermutations(s, problem.layout, thetaB, {}, perms, skip).theta;
+  const permuted = (skip?: string): Float64Array => applyPermutations(s, problem.layout, thetaB, s.buffers, perms, skip).theta;
   const history = [norm2(thetaA, thetaB)];
   let iterations = 0;
   while (iterations < maxIterations) {
@@ -245,7 +282,7 @@ function weightMatching(
     for (const name of order) {
       const grp = s.groups.find((g) => g.name === name)!;
       const score = weightScore(problem, s, grp, thetaA, permuted(name));
-      const next = maximizeAssignment(score, grp.size);
+      const next = assignWithinBlocks(score, grp.size, grp.blocks);
       const cur = perms.get(name)!;
       // Only a strict gain moves: ties and rounding can then never undo progress or cycle.
       if (assignmentScore(score, grp.size, next) > assignmentScore(score, grp.size, cur) && next.some((j, i) => j !== cur[i])) {

@@ -24,6 +24,29 @@ export function permuteAxis(data: Float64Array, shape: readonly number[], axis: 
   return out;
 }
 
+/** A grouped Conv weight [rows, k, …] read along axis 1: each row block permutes its own k input channels. */
+export function permuteGroupedIn(data: Float64Array, shape: readonly number[], rowBlocks: number, perm: readonly number[]): Float64Array {
+  const rows = shape[0]!, k = shape[1]!;
+  if (perm.length !== rowBlocks * k) throw new Error(`permuteGroupedIn: ${rowBlocks} blocks of ${k} channels, the permutation covers ${perm.length}`);
+  let inner = 1;
+  for (let d = 2; d < shape.length; d++) inner *= shape[d]!;
+  const out = new Float64Array(data.length);
+  const perBlock = rows / rowBlocks;
+  for (let o = 0; o < rows; o++) {
+    const b = Math.floor(o / perBlock);
+    for (let i = 0; i < k; i++) {
+      const from = perm[b * k + i]! - b * k;
+      if (from < 0 || from >= k) throw new Error("permuteGroupedIn: the permutation moves a channel out of its convolution group");
+      out.set(data.subarray((o * k + from) * inner, (o * k + from + 1) * inner), (o * k + i) * inner);
+    }
+  }
+  return out;
+}
+
+export function permuteMember(data: Float64Array, shape: readonly number[], m: AxisMember, perm: readonly number[]): Float64Array {
+  return m.rowBlocks ? permuteGroupedIn(data, shape, m.rowBlocks, perm) : permuteAxis(data, shape, m.axis, m.stride, perm);
+}
+
 export function isIdentity(perm: readonly number[]): boolean {
   return perm.every((j, i) => j === i);
 }
@@ -61,7 +84,7 @@ export function applyPermutations(
     if (g.name === skip) continue;
     const perm = perms.get(g.name);
     if (!perm || isIdentity(perm)) continue;
-    for (const m of g.members) tensors.set(m.tensor, permuteAxis(current(m), s.shapes.get(m.tensor)!, m.axis, m.stride, perm));
+    for (const m of g.members) tensors.set(m.tensor, permuteMember(current(m), s.shapes.get(m.tensor)!, m, perm));
   }
   const out = theta.slice();
   const outBuffers: Record<string, Float64Array> = {};
@@ -76,5 +99,7 @@ export function applyPermutations(
 
 /** "layer1.weight axis 0", for reports. */
 export function describeMembers(g: UnitGroup): string[] {
-  return g.members.map((m) => `${m.tensor} axis ${m.axis}${m.stride > 1 ? ` (${m.stride} per unit)` : ""}${m.kind === "buffer" ? " (buffer)" : ""}`);
+  return g.members.map(
+    (m) => `${m.tensor} axis ${m.axis}${m.stride > 1 ? ` (${m.stride} per unit)` : ""}${m.rowBlocks ? ` (${m.rowBlocks} conv groups)` : ""}${m.kind === "buffer" ? " (buffer)" : ""}`
+  );
 }

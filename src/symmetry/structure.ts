@@ -16,6 +16,11 @@ export interface AxisMember {
    * feeds a dense layer (channel c owns columns c·H·W … (c+1)·H·W − 1).
    */
   stride: number;
+  /**
+   * A grouped Conv's weight read along its input-channel axis (1): with G row blocks, output channel o
+   * (block b = o / (rows / G)) sees only input channels b·k … b·k + k − 1, numbered from 0 on axis 1.
+   */
+  rowBlocks?: number;
 }
 
 export interface UnitGroup {
@@ -23,6 +28,8 @@ export interface UnitGroup {
   name: string;
   size: number;
   members: AxisMember[];
+  /** The permutation must keep each of this many equal consecutive blocks of units in place (grouped convolutions). */
+  blocks?: number;
 }
 
 export interface GroupTap {

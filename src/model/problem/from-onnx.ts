@@ -14,7 +14,7 @@ import type { BufferInfo, ParamBlock, ParamLayout } from "../layout.js";
 import { prepareTargets, type LossHead } from "../losses.js";
 import type { LossName } from "../spec.js";
 import { datasetHash } from "./from-mlp.js";
-import type { FirstLinearLayer, LossProblem } from "./loss-problem.js";
+import type { FirstLinearLayer, LossProblem, OnnxStructure } from "./loss-problem.js";
 
 /** Blocks of one layer share the name before the last dot, as PyTorch names them ("conv1.weight", "conv1.bias"). */
 function layerKey(name: string): string {
@@ -122,6 +122,15 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
   const probeBatch = typeof model.inputShape[0] === "number" ? model.inputShape[0] : 1;
   const out = forward(probe, probe.input("theta", [layout.size]), probe.input("x", [probeBatch, ...sampleShape]));
   const head: LossHead = { loss: o.loss, l2: o.l2, outputs: out.shape[1]! };
+  const onnxStructure: OnnxStructure = {
+    model,
+    buffers: Object.fromEntries([...buffers].map(([name, init]) => [name, init.data])),
+    write: (theta, bufferValues) => {
+      const values = new Map(layout.blocks.map((b) => [b.name, theta.subarray(b.offset, b.offset + b.size)]));
+      for (const [name, v] of Object.entries(bufferValues)) values.set(name, v);
+      return writeOnnxWithInitializers(o.bytes, { dir: o.dir }, values);
+    }
+  };
   const make = (d: Dataset): LossProblem => {
     // Labels that do not fit the output (class 12 of 10 logits) are found now, before any analysis writes a file.
     prepareTargets(head, d);
@@ -148,7 +157,7 @@ export function onnxProblem(model: ImportedModel, data: Dataset, o: OnnxProblemO
       extension: ".onnx",
       write: (theta) => writeOnnxWithInitializers(o.bytes, { dir: o.dir }, new Map(layout.blocks.map((b) => [b.name, theta.subarray(b.offset, b.offset + b.size)])))
     },
-    structure: firstLinear ? { firstLinear } : {}
+    structure: { ...(firstLinear ? { firstLinear } : {}), onnx: onnxStructure }
     };
   };
   return make(data);

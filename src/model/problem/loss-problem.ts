@@ -5,6 +5,7 @@
  * ask it for graphs, and read `structure` when a fast path can exploit what kind of network it is.
  */
 import type { GraphBuilder, Value } from "../../ir/builder.js";
+import type { ImportedModel } from "../../onnx/import-model.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { ParamLayout } from "../layout.js";
 import type { LossHead } from "../losses.js";
@@ -61,6 +62,16 @@ export interface ProblemStructure {
    * precomputes apply(θ0), apply(d1), apply(d2) once (conv(x, W0 + αD1) = conv(x, W0) + α conv(x, D1)).
    */
   firstLinear?: FirstLinearLayer;
+  /** The network is this imported ONNX graph (for analyses that trace it: alignment's unit permutations). */
+  onnx?: OnnxStructure;
+}
+
+export interface OnnxStructure {
+  model: ImportedModel;
+  /** The model's own buffer values (BatchNormalization running statistics), by initializer name. */
+  buffers: Readonly<Record<string, Float64Array>>;
+  /** The model file with θ and the given buffers as its weights. */
+  write(theta: Float64Array, buffers: Readonly<Record<string, Float64Array>>): Uint8Array;
 }
 
 export interface FirstLinearLayer {
