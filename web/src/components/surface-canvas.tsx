@@ -1,10 +1,15 @@
 /**
- * A rotatable 3-D loss surface on a 2-D canvas: the grid's quads are projected with the current
- * azimuth/elevation, sorted back to front (painter's algorithm) and coloured by height. Drag to
- * rotate; arrow keys work too. The trajectory, if given, is drawn on the surface.
+ * A rotatable 3-D loss surface on a 2-D canvas. The grid's quads are projected with the current
+ * azimuth/elevation and painted back to front; the trajectory is cut into short pieces that join the
+ * same depth order, so a hill in front hides the part of the path behind it. Colours are the filled
+ * contour's bands (the same levels, log-spaced exactly when the contours are), shown in a colourbar,
+ * and the plane's axes and the height carry ticks. Drag or use the arrow keys to rotate.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { sequentialRgb } from "../../../src/plot/index.js";
+import { contourLevels, niceTicks, sequentialRgb } from "../../../src/plot/index.js";
+import { spansDecades } from "../../../src/plot/landscape-plots.js";
+import { downloadCanvasPng } from "./download.js";
+import { short } from "./plot-frames.js";
 
 export interface SurfaceCanvasProps {
   x: readonly number[];
@@ -14,6 +19,8 @@ export interface SurfaceCanvasProps {
   /** Optional path on the plane as (x, y) pairs. */
   path?: readonly number[] | undefined;
   zLabel: string;
+  xLabel?: string;
+  yLabel?: string;
 }
 
 interface View {
@@ -21,8 +28,9 @@ interface View {
   elevation: number;
 }
 
-const WIDTH = 560;
-const HEIGHT = 420;
+/** Contour levels asked for, as the server's contour plots ask (landscape-plots.ts). */
+const LEVELS = 12;
+const FONT = "12px DejaVu Sans, Arial, sans-serif";
 
 function bilinear(xs: readonly number[], ys: readonly number[], h: (i: number, j: number) => number, px: number, py: number): number {
   const nx = xs.length, ny = ys.length;
@@ -33,73 +41,131 @@ function bilinear(xs: readonly number[], ys: readonly number[], h: (i: number, j
   return (1 - u) * (1 - v) * h(i, j) + u * (1 - v) * h(i + 1, j) + (1 - u) * v * h(i, j + 1) + u * v * h(i + 1, j + 1);
 }
 
+type Item = { kind: "quad"; pts: [number, number][]; depth: number; band: number } | { kind: "path"; a: [number, number]; b: [number, number]; depth: number };
+
 export function SurfaceCanvas(props: SurfaceCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [view, setView] = useState<View>({ azimuth: -0.7, elevation: 0.55 });
-  const [logZ, setLogZ] = useState(true);
+  const finiteZ = props.z.filter((v): v is number => v !== null && Number.isFinite(v));
+  const contoursLog = spansDecades(finiteZ);
+  const [logZ, setLogZ] = useState(contoursLog);
+  const [width, setWidth] = useState(560);
   const drag = useRef<{ x: number; y: number; view: View } | null>(null);
+
+  // Drawn at the width the page gives it, so text keeps its size on a narrow screen.
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const ro = new ResizeObserver(() => setWidth(Math.max(280, Math.min(640, Math.round(c.clientWidth)))));
+    ro.observe(c);
+    return () => ro.disconnect();
+  }, []);
+
+  const canLog = logZ && finiteZ.length > 0 && finiteZ.every((v) => v > 0);
+  let zlo = Infinity, zhi = -Infinity;
+  for (const v of finiteZ) {
+    zlo = Math.min(zlo, v);
+    zhi = Math.max(zhi, v);
+  }
+  const levels = contourLevels(zlo, zhi, { count: LEVELS, log: canLog });
 
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
+    const W = width, H = Math.round(width * 0.78);
     const dpr = window.devicePixelRatio || 1;
-    c.width = WIDTH * dpr;
-    c.height = HEIGHT * dpr;
+    c.width = W * dpr;
+    c.height = H * dpr;
     const ctx = c.getContext("2d");
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, WIDTH, HEIGHT);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, W, H);
     const { x: xs, y: ys, z } = props;
     const nx = xs.length, ny = ys.length;
-    const finite = z.filter((v): v is number => v !== null && Number.isFinite(v));
-    if (finite.length === 0 || nx < 2 || ny < 2) return;
-    const canLog = logZ && finite.every((v) => v > 0);
+    if (finiteZ.length === 0 || nx < 2 || ny < 2) return;
     const tf = (v: number): number => (canLog ? Math.log10(v) : v);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of finite) {
-      lo = Math.min(lo, tf(v));
-      hi = Math.max(hi, tf(v));
-    }
+    const lo = tf(zlo), hi = tf(zhi);
     const span = hi - lo || 1;
     const height = (i: number, j: number): number => {
       const v = z[j * nx + i];
       return v === null || v === undefined || !Number.isFinite(v) ? 1 : (tf(v) - lo) / span;
     };
+    const bands = levels.length + 1;
+    const bandOf = (v: number): number => {
+      let b = 0;
+      while (b < levels.length && v >= levels[b]!) b++;
+      return b;
+    };
+    const colourOf = (b: number): string => {
+      const [r, g, bl] = sequentialRgb(bands === 1 ? 0.5 : b / (bands - 1));
+      return `rgb(${r},${g},${bl})`;
+    };
+    const barW = 16, barRight = 64;
+    const plotW = W - barRight - barW;
     const ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth), ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
-    const scale = Math.min(WIDTH, HEIGHT) * 0.3;
-    // World: u, v in [-1, 1] across the grid, w in [-0.6, 0.6] for height.
+    const scale = Math.min(plotW, H) * 0.3;
+    // World: u, v in [-1, 1] across the grid, w in [-0.6, 0.6] for height. Larger depth is farther.
     const project = (u: number, v: number, w: number): [number, number, number] => {
       const rx = ca * u - sa * v;
       const ry = sa * u + ca * v;
       const sy = ry * se - w * ce;
       const depth = ry * ce + w * se;
-      return [WIDTH / 2 + rx * scale, HEIGHT / 2 + 10 + sy * scale, depth];
+      return [plotW / 2 + rx * scale, H / 2 + 14 + sy * scale, depth];
     };
-    const U = (i: number): number => -1 + (2 * i) / (nx - 1);
-    const V = (j: number): number => -1 + (2 * j) / (ny - 1);
-    const W = (h: number): number => (h - 0.5) * 1.2;
-    const quads: { pts: [number, number][]; depth: number; h: number }[] = [];
+    const U = (px: number): number => -1 + (2 * (px - xs[0]!)) / (xs[nx - 1]! - xs[0]!);
+    const V = (py: number): number => -1 + (2 * (py - ys[0]!)) / (ys[ny - 1]! - ys[0]!);
+    const W3 = (h: number): number => (h - 0.5) * 1.2;
+    const items: Item[] = [];
     for (let j = 0; j + 1 < ny; j++) {
       for (let i = 0; i + 1 < nx; i++) {
         const corners: [number, number][] = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]];
-        const pr = corners.map(([a, b]) => project(U(a), V(b), W(height(a, b))));
-        const h = corners.reduce((s, [a, b]) => s + height(a, b), 0) / 4;
-        quads.push({ pts: pr.map((p) => [p[0], p[1]]), depth: pr.reduce((s, p) => s + p[2], 0) / 4, h });
+        const pr = corners.map(([a, b]) => project(U(xs[a]!), V(ys[b]!), W3(height(a, b))));
+        const vals = corners.map(([a, b]) => z[b * nx + a]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+        const mean = vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : zhi;
+        items.push({ kind: "quad", pts: pr.map((p) => [p[0], p[1]]), depth: pr.reduce((s, p) => s + p[2], 0) / 4, band: bandOf(mean) });
       }
     }
-    quads.sort((a, b) => b.depth - a.depth);
-    ctx.lineWidth = 0.4;
-    for (const q of quads) {
-      const [r, g, b] = sequentialRgb(q.h);
-      ctx.fillStyle = `rgb(${r},${g},${b})`;
-      ctx.strokeStyle = "rgba(0,0,0,0.18)";
-      ctx.beginPath();
-      q.pts.forEach(([px, py], k) => (k === 0 ? ctx.moveTo(px, py) : ctx.lineTo(px, py)));
-      ctx.closePath();
-      ctx.fill();
-      ctx.stroke();
+    // The path in pieces about a fifth of a grid cell long, each sorted with the quads; a small
+    // bias toward the viewer keeps a piece in front of the quad it lies on.
+    const path = props.path;
+    if (path && path.length >= 4) {
+      const piece = Math.min(xs[nx - 1]! - xs[0]!, ys[ny - 1]! - ys[0]!) / Math.max(nx, ny) / 5;
+      for (let k = 0; k + 3 < path.length; k += 2) {
+        const x0 = path[k]!, y0 = path[k + 1]!, x1 = path[k + 2]!, y1 = path[k + 3]!;
+        const pieces = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / piece));
+        let prev = project(U(x0), V(y0), W3(bilinear(xs, ys, height, x0, y0)) + 0.01);
+        for (let q = 1; q <= pieces; q++) {
+          const px = x0 + ((x1 - x0) * q) / pieces, py = y0 + ((y1 - y0) * q) / pieces;
+          const cur = project(U(px), V(py), W3(bilinear(xs, ys, height, px, py)) + 0.01);
+          items.push({ kind: "path", a: [prev[0], prev[1]], b: [cur[0], cur[1]], depth: (prev[2] + cur[2]) / 2 - 0.03 });
+          prev = cur;
+        }
+      }
     }
-    // Base frame and axis names.
+    items.sort((a, b) => b.depth - a.depth);
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    for (const it of items) {
+      if (it.kind === "quad") {
+        ctx.fillStyle = colourOf(it.band);
+        ctx.strokeStyle = "rgba(0,0,0,0.18)";
+        ctx.lineWidth = 0.4;
+        ctx.beginPath();
+        it.pts.forEach(([px, py], k) => (k === 0 ? ctx.moveTo(px, py) : ctx.lineTo(px, py)));
+        ctx.closePath();
+        ctx.fill();
+        ctx.stroke();
+      } else {
+        ctx.strokeStyle = "#e31a1c";
+        ctx.lineWidth = 2.2;
+        ctx.beginPath();
+        ctx.moveTo(it.a[0], it.a[1]);
+        ctx.lineTo(it.b[0], it.b[1]);
+        ctx.stroke();
+      }
+    }
+    // Base frame with ticks on two edges, and a height axis at the corner nearest the left.
     ctx.strokeStyle = "#555";
     ctx.lineWidth = 1;
     ctx.beginPath();
@@ -110,29 +176,72 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
     });
     ctx.stroke();
     ctx.fillStyle = "#222";
-    ctx.font = "12px DejaVu Sans, Arial, sans-serif";
-    const [ax, ay] = project(1.15, -1, -0.6);
-    ctx.fillText("PC1", ax, ay);
-    const [bx, by] = project(-1, 1.15, -0.6);
-    ctx.fillText("PC2", bx, by);
-    ctx.fillText(`height: ${canLog ? `log10 ${props.zLabel}` : props.zLabel} (${canLog ? `10^${lo.toFixed(2)}…10^${hi.toFixed(2)}` : `${lo.toPrecision(3)}…${hi.toPrecision(3)}`})`, 10, 18);
-    // Trajectory on the surface.
-    const path = props.path;
-    if (path && path.length >= 4) {
-      const toU = (px: number): number => -1 + (2 * (px - xs[0]!)) / (xs[nx - 1]! - xs[0]!);
-      const toV = (py: number): number => -1 + (2 * (py - ys[0]!)) / (ys[ny - 1]! - ys[0]!);
-      ctx.strokeStyle = "#e31a1c";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      for (let k = 0; k < path.length; k += 2) {
-        const px = path[k]!, py = path[k + 1]!;
-        const [sx, sy] = project(toU(px), toV(py), W(bilinear(xs, ys, height, px, py)) + 0.01);
-        if (k === 0) ctx.moveTo(sx, sy);
-        else ctx.lineTo(sx, sy);
+    ctx.font = FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    const tickAlong = (values: number[], at: (v: number) => [number, number], out: [number, number]): void => {
+      for (const t of values) {
+        const [u, v] = at(t);
+        const [px, py] = project(u, v, -0.6);
+        const [qx, qy] = project(u + out[0] * 0.06, v + out[1] * 0.06, -0.6);
+        ctx.beginPath();
+        ctx.moveTo(px, py);
+        ctx.lineTo(qx, qy);
+        ctx.stroke();
+        const [lx, ly] = project(u + out[0] * 0.2, v + out[1] * 0.2, -0.6);
+        ctx.fillText(short(t), lx, ly);
       }
+    };
+    // Pick the edges facing the viewer (their outward normal points toward smaller depth).
+    const vEdge = ca >= 0 ? -1 : 1;
+    const uEdge = sa >= 0 ? -1 : 1;
+    tickAlong(niceTicks(xs[0]!, xs[nx - 1]!, 5), (t) => [U(t), vEdge], [0, vEdge]);
+    tickAlong(niceTicks(ys[0]!, ys[ny - 1]!, 5), (t) => [uEdge, V(t)], [uEdge, 0]);
+    const [ax, ay] = project(0, vEdge * 1.45, -0.6);
+    ctx.fillText(props.xLabel ?? "PC1", ax, ay);
+    const [bx, by] = project(uEdge * 1.45, 0, -0.6);
+    ctx.fillText(props.yLabel ?? "PC2", bx, by);
+    // Height axis: a vertical line at the back corner, ticked at the contour levels.
+    const cu = -uEdge, cv = -vEdge;
+    const [z0x, z0y] = project(cu, cv, -0.6);
+    const [z1x, z1y] = project(cu, cv, 0.6);
+    ctx.beginPath();
+    ctx.moveTo(z0x, z0y);
+    ctx.lineTo(z1x, z1y);
+    ctx.stroke();
+    ctx.textAlign = "right";
+    const zt = levels.length <= 6 ? levels : levels.filter((_, i) => i % Math.ceil(levels.length / 6) === 0);
+    for (const l of zt) {
+      const [px, py] = project(cu, cv, W3((tf(l) - lo) / span));
+      ctx.beginPath();
+      ctx.moveTo(px - 4, py);
+      ctx.lineTo(px, py);
       ctx.stroke();
+      ctx.fillText(short(l), px - 6, py);
     }
-  }, [props.x, props.y, props.z, props.path, view, logZ, props.zLabel]);
+    // Colourbar: the filled contour's bands, bounded by the levels (log-spaced on a log axis).
+    const top = 34, bottom = H - 24, bx0 = W - barRight - barW + 6;
+    const pos = (v: number): number => bottom - ((tf(v) - lo) / span) * (bottom - top);
+    const edges = [zlo, ...levels, zhi];
+    for (let b = 0; b + 1 < edges.length; b++) {
+      ctx.fillStyle = colourOf(b);
+      const y0 = pos(edges[b]!), y1 = pos(edges[b + 1]!);
+      ctx.fillRect(bx0, y1, barW, y0 - y1);
+    }
+    ctx.strokeStyle = "#555";
+    ctx.strokeRect(bx0, top, barW, bottom - top);
+    ctx.fillStyle = "#222";
+    ctx.textAlign = "left";
+    const every = Math.max(1, Math.ceil(levels.length / Math.max(2, Math.floor((bottom - top) / 18))));
+    levels.forEach((l, i) => {
+      if (i % every) return;
+      const py = pos(l);
+      ctx.fillText(short(l), bx0 + barW + 4, py);
+    });
+    ctx.textAlign = "left";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(`height and colour: ${props.zLabel}${canLog ? " (log scale, as the contours)" : " (linear, as the contours)"}`, 8, 16);
+  }, [props.x, props.y, props.z, props.path, view, canLog, props.zLabel, width, levels.join(",")]);
 
   const onPointerDown = (e: PointerEvent): void => {
     drag.current = { x: e.clientX, y: e.clientY, view };
@@ -152,25 +261,36 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
     else return;
     e.preventDefault();
   };
+  const lohi = finiteZ.length ? `${short(zlo)} to ${short(zhi)}` : "no finite values";
   return (
-    <div class="surface3d">
+    <figure class="surface3d">
       <canvas
         ref={canvas}
-        style={{ width: `${WIDTH}px`, height: `${HEIGHT}px` }}
+        style={{ aspectRatio: `${width} / ${Math.round(width * 0.78)}` }}
         tabIndex={0}
         role="img"
-        aria-label={`3-D surface of the ${props.zLabel}; drag or use the arrow keys to rotate`}
+        aria-label={`3-D surface of the ${props.zLabel} over the ${props.xLabel ?? "PC1"}–${props.yLabel ?? "PC2"} plane, ${lohi}, ${levels.length} contour levels${canLog ? " (log)" : ""}${props.path ? ", with the training path" : ""}; drag or use the arrow keys to rotate`}
         data-testid="surface-canvas"
         data-azimuth={view.azimuth.toFixed(2)}
+        data-levels={levels.join(",")}
+        data-log={canLog ? "1" : "0"}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={() => (drag.current = null)}
         onKeyDown={onKey}
       />
-      <label class="inline">
-        <input type="checkbox" checked={logZ} onChange={(e) => setLogZ((e.currentTarget as HTMLInputElement).checked)} /> log height
-      </label>
-      <span class="hint">drag to rotate</span>
-    </div>
+      <div class="plot-actions">
+        <span>
+          <label class="inline">
+            <input type="checkbox" checked={logZ} onChange={(e) => setLogZ((e.currentTarget as HTMLInputElement).checked)} /> log height
+            {contoursLog === logZ ? "" : " (the contours use the other scale)"}
+          </label>
+          <span class="hint">drag to rotate</span>
+        </span>
+        <button type="button" class="secondary small" data-testid="download-surface-png" aria-label="download the 3-D surface as PNG" onClick={() => canvas.current && downloadCanvasPng("surface-3d", canvas.current)}>
+          PNG
+        </button>
+      </div>
+    </figure>
   );
 }

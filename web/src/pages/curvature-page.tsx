@@ -4,6 +4,7 @@ import type { CurvatureResult } from "../../../src/convexity/curvature/analyze-c
 import type { JensenCertificate } from "../../../src/convexity/curvature/jensen-certificate.js";
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { NumberField, useFieldErrors } from "../components/checked-field.js";
+import { Announce } from "../components/live-region.js";
 import { DcpTreeView } from "../components/dcp-tree.js";
 import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
@@ -125,6 +126,7 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
   const r = reply?.result;
   return (
     <section class="page" data-testid="page-curvature">
+      <Announce text={r ? `${r.verdict === "neither" ? "neither convex nor concave" : r.verdict}: ${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]` : ""} />
       <h2>Curvature of f(x)</h2>
       <p class="try-first" data-testid="try-first">
         Type a function of x, or pick one of the examples, and watch the verdict and the plot change as you type.
@@ -132,9 +134,9 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
       {page.problems.length ? <div class="notice">{page.problems.join("; ")}</div> : null}
       <div class="workbench">
       <div class="side">
-      <div class="presets">
+      <div class="presets" role="group" aria-label="example functions">
         {(props.meta?.curvaturePresets ?? []).map((p) => (
-          <button type="button" class={`chip${state.expr === p.expression ? " active" : ""}`} title={p.note} onClick={() => preset(p.expression)} key={p.name}>
+          <button type="button" class={`chip${state.expr === p.expression ? " active" : ""}`} aria-pressed={state.expr === p.expression} title={p.note} onClick={() => preset(p.expression)} key={p.name}>
             {p.name}
           </button>
         ))}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
+import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
 import { ProgressBar } from "../components/progress-bar.js";
 import { short } from "../components/plot-frames.js";
@@ -140,6 +141,13 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
   const negatives = spectrum?.counts ? spectrum.counts.negative : null;
   return (
     <section class="page" data-testid="page-hessian">
+      <Announce
+        text={
+          spectrum
+            ? `Hessian of ${spectrum.n} parameters: ${negatives !== null ? `${negatives} negative eigenvalues; ` : ""}${spectrum.negativeCurvature ? "not convex around θ" : "no negative curvature found"}`
+            : ""
+        }
+      />
       <h2>Hessian spectrum</h2>
       <p class="try-first" data-testid="try-first">
         Press “Compute the spectrum” to see how the loss of a small trained network curves around its weights: any negative
@@ -168,7 +176,7 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
         </p>
       ) : null}
       <div class="controls">
-        <button type="button" onClick={start} disabled={running || blocked !== null} title={blocked ?? undefined} data-testid="hessian-run">
+        <button type="button" onClick={start} disabled={running || blocked !== null} title={blocked ?? undefined} data-testid="hessian-run" data-run>
           Compute the spectrum
         </button>
       </div>
@@ -230,7 +238,13 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
               title={`Along the eigenvector of the ${d.label}`}
               xLabel="α"
               yLabel="loss"
-              alt={`loss along the eigenvector of the ${d.label}`}
+              alt={`loss along the eigenvector of the ${d.label} (λ = ${g(d.eigenvalue)}), with its second-order Taylor model`}
+              caption={
+                d.negativeCurvature
+                  ? `λ < 0: the loss bends down along v at θ${d.zoomed ? `; the range was narrowed ${4 ** d.zoomed}× so that the bend shows (farther out higher-order terms take over)` : ""}. Dashed: L(θ) + α·∇L·v + ½λα².`
+                  : "Dashed: the second-order Taylor model L(θ) + α·∇L·v + ½λα²."
+              }
+              testId={d.label.startsWith("smallest") ? "eigen-smallest" : "eigen-largest"}
               width={460}
             />
           ))}

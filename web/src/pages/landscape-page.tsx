@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
+import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
 import { ProgressBar } from "../components/progress-bar.js";
 import { SurfaceCanvas } from "../components/surface-canvas.js";
@@ -216,6 +217,15 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
 
   return (
     <section class="page" data-testid="page-landscape">
+      <Announce
+        text={
+          interp
+            ? interp.diverged.length
+              ? `training diverged (run ${interp.diverged.join(" and ")}); the line between the runs shows no barrier`
+              : `loss barrier between the two minima: ${interp.barrier === null ? "not finite" : fmt(Math.max(0, interp.barrier))}`
+            : ""
+        }
+      />
       <h2>Loss landscape</h2>
       <p class="try-first" data-testid="try-first">
         A small network is trained twice on the two-moons data and its loss drawn around the path it took; change a setting
@@ -257,7 +267,7 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
         </p>
       ) : null}
       <div class="controls">
-        <button type="button" onClick={start} disabled={running || !spec || blocked !== null} title={blocked ?? undefined} data-testid="train">
+        <button type="button" onClick={start} disabled={running || !spec || blocked !== null} title={blocked ?? undefined} data-testid="train" data-run>
           Train and map the landscape
         </button>
       </div>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { CheckedField, NumberField, useFieldErrors } from "../components/checked-field.js";
+import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { checkVector, checkWidths, type Caps } from "../limits.js";
@@ -201,6 +202,12 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
 
   return (
     <section class="page" data-testid="page-network">
+      <Announce
+        text={[
+          chart ? (chart.c.worst ? `not convex along the segment: the loss rises ${num(chart.c.worst.gap)} above a chord` : "the loss is convex along the segment at these samples") : "",
+          result ? `search: ${result.verdict === "nonconvex" ? "not convex" : result.verdict} in all ${result.parameters} parameters` : "",
+        ].filter(Boolean).join("; ")}
+      />
       <h2>Is a network's loss convex in its weights?</h2>
       <p class="try-first" data-testid="try-first">
         Press “Search for a certificate” to prove that this tiny network's loss is not convex, then edit θa and θb to see the loss between them change.
@@ -276,7 +283,7 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
         rules={String(P)}
       />
       <CheckedField name="thetaB" class="block" label="θb" value={s.tb} check={(t) => checkVector(t, P)} format={joinVector} onCommit={(tb) => setS({ ...s, tb })} onError={fields.report} rules={String(P)} />
-      <div class="controls">
+      <div class="controls wrap">
         <NumberField name="seed" label="search seed" value={s.seed} limit={{ min: 0, max: 2 ** 31 - 1, int: true }} onCommit={(seed) => setS({ ...s, seed })} onError={fields.report} />
         <NumberField
           name="budget"
@@ -287,7 +294,7 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
           onError={fields.report}
           slider={{ min: 0.5, max: caps["convexitySeconds"] ?? 30, step: 0.5 }}
         />
-        <button type="button" onClick={runSearch} disabled={searching || !spec || blocked !== null} title={blocked ?? undefined} data-testid="search">
+        <button type="button" onClick={runSearch} disabled={searching || !spec || blocked !== null} title={blocked ?? undefined} data-testid="search" data-run>
           {searching ? "Searching…" : "Search for a certificate"}
         </button>
         {searching ? (
