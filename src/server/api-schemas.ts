@@ -117,6 +117,31 @@ export const hessianRequest = z
   .strict();
 export type HessianRequest = z.output<typeof hessianRequest>;
 
+export const symmetryRequest = z
+  .object({
+    spec: specField,
+    train: trainConfig.default(() => trainConfig.parse({})),
+    /** Second seed: the second minimum, whose units are aligned to the first's. */
+    seedB: seed.default(2),
+    alignMethod: z.enum(["activation", "weight"]).default("activation"),
+    curve: z
+      .object({
+        kind: z.enum(["bezier", "polychain"]).default("bezier"),
+        bends: z.number().int().min(1).max(4, "at most 4 bends").default(1),
+        epochs: z.number().int().min(1).max(CAPS.epochs, `at most ${CAPS.epochs}`).default(20),
+        lr: z.number().positive().max(10, "at most 10").default(0.01),
+        /** 0 = full batch. */
+        batchSize: z.number().int().min(0).default(64),
+        seed: seed.default(0),
+      })
+      .strict()
+      .default(() => ({ kind: "bezier" as const, bends: 1, epochs: 20, lr: 0.01, batchSize: 64, seed: 0 })),
+    linePoints: z.number().int().min(5).max(CAPS.linePoints, `at most ${CAPS.linePoints}`).default(61),
+    maxSeconds: z.number().positive().max(CAPS.seconds, `at most ${CAPS.seconds} s`).default(CAPS.seconds),
+  })
+  .strict();
+export type SymmetryRequest = z.output<typeof symmetryRequest>;
+
 /** "field.sub[2]: message" for the first few issues: what a 400 says. */
 export function describeZodError(error: z.ZodError, where: string): string {
   const parts = error.issues.slice(0, 4).map((i) => {

@@ -5,9 +5,10 @@ import { CurvaturePage, curvatureState } from "./pages/curvature-page.js";
 import { HessianPage, hessianState } from "./pages/hessian-page.js";
 import { LandscapePage, landscapeState } from "./pages/landscape-page.js";
 import { NetworkPage, networkState } from "./pages/network-page.js";
+import { SymmetryPage, symmetryState } from "./pages/symmetry-page.js";
 import { HASH_WRITTEN, lastHashOf, noteHash, pageFromHash, PAGES, readHash, type PageName } from "./url-state.js";
 
-const TITLES: Record<PageName, string> = { curvature: "Curvature", network: "Network convexity", landscape: "Landscape", hessian: "Hessian" };
+const TITLES: Record<PageName, string> = { curvature: "Curvature", network: "Network convexity", landscape: "Landscape", hessian: "Hessian", symmetry: "Symmetry" };
 
 export function App() {
   const [page, setPage] = useState<PageName>(() => pageFromHash(readHash()));
@@ -62,6 +63,10 @@ export function App() {
       case "hessian": {
         const p = hessianState.parse(params);
         return <HessianPage meta={meta} initial={p.value} problems={p.problems} />;
+      }
+      case "symmetry": {
+        const p = symmetryState.parse(params);
+        return <SymmetryPage meta={meta} initial={p.value} problems={p.problems} />;
       }
     }
   };

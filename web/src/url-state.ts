@@ -105,7 +105,7 @@ export function defineState<S extends Record<string, Field>>(fields: S): StateRe
   };
 }
 
-export const PAGES = ["curvature", "network", "landscape", "hessian"] as const;
+export const PAGES = ["curvature", "network", "landscape", "hessian", "symmetry"] as const;
 export type PageName = (typeof PAGES)[number];
 
 export function readHash(): URLSearchParams {
