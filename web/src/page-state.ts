@@ -14,12 +14,15 @@ export interface PageState<T> {
   revision: number;
   /** Mark the current URL as an analysed view (a history entry Back returns to). */
   analysed(): void;
+  /** This page is the one the URL shows. */
+  active: boolean;
 }
 
 export function usePageState<S extends Record<string, Field>>(page: PageName, registry: StateRegistry<S>, initial: StateOf<S>, initialProblems: string[]): PageState<StateOf<S>> {
   const [value, setValue] = useState(initial);
   const [problems, setProblems] = useState(initialProblems);
   const [revision, setRevision] = useState(0);
+  const [active, setActive] = useState(() => pageFromHash(readHash()) === page);
   const current = useRef(value);
   current.current = value;
   // A state taken from the URL is not written back (that would push an entry on Back).
@@ -28,6 +31,7 @@ export function usePageState<S extends Record<string, Field>>(page: PageName, re
   useEffect(() => {
     const follow = (): void => {
       const params = readHash();
+      setActive(pageFromHash(params) === page);
       if (pageFromHash(params) !== page) return;
       const parsed = registry.parse(params);
       if (stateKey(registry, parsed.value) === stateKey(registry, current.current)) return;
@@ -62,6 +66,7 @@ export function usePageState<S extends Record<string, Field>>(page: PageName, re
     },
     problems,
     revision,
+    active,
     analysed: () => {
       if (pageFromHash(readHash()) === page) writeHash(page, registry, current.current, true);
     },

@@ -67,6 +67,11 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
   // The expression box is a draft too: the URL (Back, a pasted link) replaces it, a reply never does.
   useEffect(() => setExpr(state.expr), [page.revision]);
 
+  // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
+  useEffect(() => {
+    if (page.active && replies.has(stateKey(curvatureState, state))) page.analysed();
+  }, [page.active]);
+
   const key = stateKey(curvatureState, state);
   useEffect(() => {
     const id = ++latest.current;

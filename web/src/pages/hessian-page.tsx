@@ -85,7 +85,8 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
   useEffect(() => onTrainedModel((m) => setModel(m)), []);
 
   const fromLandscape = useTrained && model !== null;
-  const key = stateKey(hessianState, s);
+  // The trained model is not in the URL, so its results are kept under the form's view and the model.
+  const key = `${stateKey(hessianState, s)}${fromLandscape ? `|${model.label}|${model.theta.length}|${model.theta.slice(0, 4).join(",")}` : ""}`;
   const size = fromLandscape ? { parameters: model.theta.length, samples: 0 } : sizeOf(s, props.meta);
   const plan = size
     ? estimate(
@@ -111,6 +112,11 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
     setSpectrum(known?.spectrum ?? null);
     setDirs(known?.dirs ?? []);
   }, [page.revision]);
+
+  // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
+  useEffect(() => {
+    if (page.active && finished.has(key)) page.analysed();
+  }, [page.active]);
 
   const start = (): void => {
     const spec = fromLandscape ? model.spec : specFor(s, props.meta);
@@ -228,26 +234,40 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
       ) : null}
       {dirs.length ? (
         <div class="grid2" data-testid="eigen-directions">
-          {dirs.map((d) => (
-            <LineChart
-              key={d.label}
-              series={[
-                { x: d.alpha, y: d.loss, label: `L(θ + α·v), λ = ${g(d.eigenvalue)}` },
-                { x: d.alpha, y: d.alpha.map((a) => d.taylor.loss + d.taylor.slope * a + 0.5 * d.taylor.eigenvalue * a * a), label: "L(θ) + α·∇L·v + ½λα²", dash: true, color: "#888888" },
-              ]}
-              title={`Along the eigenvector of the ${d.label}`}
-              xLabel="α"
-              yLabel="loss"
-              alt={`loss along the eigenvector of the ${d.label} (λ = ${g(d.eigenvalue)}), with its second-order Taylor model`}
-              caption={
-                d.negativeCurvature
-                  ? `λ < 0: the loss bends down along v at θ${d.zoomed ? `; the range was narrowed ${4 ** d.zoomed}× so that the bend shows (farther out higher-order terms take over)` : ""}. Dashed: L(θ) + α·∇L·v + ½λα².`
-                  : "Dashed: the second-order Taylor model L(θ) + α·∇L·v + ½λα²."
-              }
-              testId={d.label.startsWith("smallest") ? "eigen-smallest" : "eigen-largest"}
-              width={460}
-            />
-          ))}
+          {dirs.map((d) => {
+            const r = Math.max(...d.alpha.map(Math.abs));
+            // Where the tangent's rise over the range dwarfs the curvature's, a bend is invisible on
+            // the raw loss: then the tangent is taken off, leaving the part ½λα² describes.
+            const detrend = Math.abs(d.taylor.slope) * r > 0.5 * Math.abs(d.eigenvalue) * r * r;
+            const tangent = (a: number): number => (detrend ? d.taylor.loss + d.taylor.slope * a : 0);
+            return (
+              <LineChart
+                key={d.label}
+                series={[
+                  { x: d.alpha, y: d.loss.map((l, i) => l - tangent(d.alpha[i]!)), label: `${detrend ? "L(θ + α·v) − L(θ) − α·∇L·v" : "L(θ + α·v)"}, λ = ${g(d.eigenvalue)}` },
+                  {
+                    x: d.alpha,
+                    y: d.alpha.map((a) => (detrend ? 0 : d.taylor.loss + d.taylor.slope * a) + 0.5 * d.taylor.eigenvalue * a * a),
+                    label: detrend ? "½λα²" : "L(θ) + α·∇L·v + ½λα²",
+                    dash: true,
+                    color: "#555555",
+                  },
+                ]}
+                title={`Along the eigenvector of the ${d.label}`}
+                xLabel="α"
+                yLabel={detrend ? "loss minus its tangent" : "loss"}
+                alt={`loss along the eigenvector of the ${d.label} (λ = ${g(d.eigenvalue)})${detrend ? " with the tangent at θ subtracted" : ""}, against its second-order Taylor model`}
+                caption={[
+                  d.negativeCurvature ? "λ < 0: the loss bends down along v at θ." : "",
+                  d.zoomed ? `The range was narrowed ${4 ** d.zoomed}× so that the bend shows (farther out, higher-order terms and ReLU kinks take over).` : "",
+                  detrend ? "The tangent L(θ) + α·∇L·v is subtracted, as it would hide the bend." : "",
+                  "Dashed: the second-order Taylor model.",
+                ].filter(Boolean).join(" ")}
+                testId={d.label.startsWith("smallest") ? "eigen-smallest" : "eigen-largest"}
+                width={460}
+              />
+            );
+          })}
         </div>
       ) : null}
       </div>

@@ -138,6 +138,11 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
     show(finished.get(key) ?? null);
   }, [page.revision]);
 
+  // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
+  useEffect(() => {
+    if (page.active && finished.has(key)) page.analysed();
+  }, [page.active]);
+
   const start = (): void => {
     if (!spec || blocked) return;
     const train = trainFor(s);

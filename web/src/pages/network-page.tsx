@@ -150,6 +150,11 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
     };
   }, [key]);
 
+  // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
+  useEffect(() => {
+    if (page.active && results.get(key)?.segment !== undefined) page.analysed();
+  }, [page.active]);
+
   const runSearch = (): void => {
     if (!spec || blocked) return;
     search.current?.abort();
