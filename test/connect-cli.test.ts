@@ -3,12 +3,14 @@
  * are the ones in their JSON files and manifests, a stopped and resumed connect run equals an
  * uninterrupted one, and bad input exits 2 having written nothing.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "../src/cli/run-cli.testkit.js";
 import { float64Array, loadNpy, saveNpy } from "../src/io/npy.js";
+import { loadProblem } from "../src/cli/problem-input.js";
+import { loadProblemParams } from "../src/model/problem/resolve.js";
 
 const root = mkdtempSync(join(tmpdir(), "losscape-connect-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -77,6 +79,20 @@ describe("losscape connect", () => {
     expect(fewer.code).toBe(2);
     expect(fewer.err).toMatch(/--epochs 3: the checkpoint .* already has 6 epochs/);
     expect(readFileSync(join(root, "r", "checkpoint.json")).equals(before)).toBe(true);
+  });
+
+  it("an ONNX CNN (BatchNorm): the bend is also written as an .onnx model holding the same θ (in the file's float32)", async () => {
+    const fix = join(process.cwd(), "test/fixtures/onnx");
+    for (const f of ["cnn_bn.onnx", "cnn_bn.x.npy", "cnn_bn.y.npy"]) copyFileSync(join(fix, f), join(root, f));
+    writeFileSync(join(root, "cnn.json"), JSON.stringify({ model: { type: "onnx", path: "cnn_bn.onnx" }, loss: "cross_entropy", data: { x: "cnn_bn.x.npy", y: "cnn_bn.y.npy" } }));
+    const b = loadProblem(join(root, "cnn.json")).problem.theta0!.map((v, i) => v + 0.05 * Math.sin(i));
+    saveNpy(join(root, "cnn-b.npy"), float64Array([b.length], b));
+    const r = await run("connect", "cnn.json", "cnn-b.npy", "--epochs", "1", "--batch-size", "0", "--points", "5", "--out", "cnn", "--no-progress");
+    expect(r.code, r.err).toBe(0);
+    const { problem } = loadProblem(join(root, "cnn.json"));
+    const fromOnnx = loadProblemParams(join(root, "cnn", "bend-1.onnx"), problem.layout, "bend");
+    expect(Array.from(fromOnnx)).toEqual(Array.from(loadNpy(join(root, "cnn", "bend-1.npy")).data, (v) => Math.fround(Number(v))));
+    expect(json<Profiles>("cnn", "profiles.json").line.loss[0]).toBeCloseTo(json<Profiles>("cnn", "profiles.json").curve.loss[0]!, 12);
   });
 
   it.each([

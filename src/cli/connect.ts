@@ -47,7 +47,8 @@ A is SPEC's θ (--params, or an ONNX model's own weights); B is a θ file (.npy,
 .json) or an .onnx model of the same architecture.
 
 Output in --out: bend-1.npy / bend-1.json (… per bend; θ files that --params
-reads; bend-1.onnx too for an ONNX model), profiles.json and profiles.csv (t,
+reads; bend-1.onnx too for an ONNX model, in the file's float type),
+profiles.json and profiles.csv (t,
 the line's and the curve's loss, both barriers), profiles.svg (and .png with
 --format), checkpoint.json and manifest.json.
 
