@@ -11,9 +11,10 @@ import { register as serve } from "./serve.js";
 import { register as demo } from "./demo.js";
 import { register as inspect } from "./inspect.js";
 import { register as worker } from "./worker.js";
+import { register as align } from "./align.js";
 import { register as connect } from "./connect.js";
 
 /** Each command file exports one `register(program, setExitCode)`; add new commands here. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [curvature, sign, train, landscape, convexity, verify, example, inspect, hessian, serve, demo, worker, connect];
+export const COMMANDS: RegisterCommand[] = [curvature, sign, train, landscape, convexity, verify, example, inspect, hessian, serve, demo, worker, connect, align];
