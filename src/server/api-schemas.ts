@@ -34,6 +34,16 @@ export const CAPS = {
   convexitySeconds: 30,
   /** Lanczos eigenpairs requested at each end. */
   eigenpairs: 10,
+  /** Wall-clock seconds of one curvature analysis, with its picture. */
+  curvatureSeconds: 10,
+  /** Wall-clock seconds of the loss along one segment. */
+  segmentSeconds: 20,
+  /** Seconds a convexity request may run past its search budget (the re-check and the picture). */
+  convexityCheckSeconds: 30,
+  /** Heap of one analysis worker thread, in MB. */
+  workerMemoryMb: 2048,
+  /** Analyses that may wait for a free worker; one more is answered "busy" (503). */
+  queuedAnalyses: 32,
 } as const;
 
 const finite = z.number().finite();

@@ -67,7 +67,11 @@ export function finiteArray(a: ArrayLike<number>): (number | null)[] {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** A reply already serialised (an analysis worker's result). */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...securityHeaders(), "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }

@@ -3,7 +3,6 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createReferenceExecutor } from "../exec/reference.js";
 import { CAPS } from "./api-schemas.js";
 import { startExplorerServer, type RunningServer } from "./server.js";
 import { resolveStaticPath } from "./static-files.js";
@@ -28,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(root, "notes.unknownext"), "x");
   writeFileSync(outside, "top secret");
   symlinkSync(outside, join(root, "escape.txt"));
-  srv = await startExplorerServer({ staticDir: root, port: 0, host: "127.0.0.1", log: () => {}, executor: () => createReferenceExecutor() });
+  srv = await startExplorerServer({ staticDir: root, port: 0, host: "127.0.0.1", log: () => {}, executor: "reference" });
 });
 
 afterAll(async () => {

@@ -8,17 +8,14 @@ import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createOnnxExecutor } from "../exec/onnx/executor.js";
-import type { Executor } from "../exec/executor.js";
+import { availableParallelism } from "node:os";
 import { field, UserError } from "../util/errors.js";
-import { CAPS, convexityRequest, curvatureRequest, hessianRequest, landscapeRequest, segmentRequest } from "./api-schemas.js";
-import { ApiError, readRequest, sendError, sendJson } from "./http-util.js";
-import { runStream } from "./ndjson-stream.js";
-import { curvatureRoute } from "./routes/curvature.js";
-import { hessianJob, prepareHessian } from "./routes/hessian.js";
-import { landscapeJob, prepareModelJob } from "./routes/landscape.js";
+import { analysisHandler } from "./analysis-handler.js";
+import { AnalysisPool, type ExecutorChoice, type PoolLoad } from "./analysis-pool.js";
+import { ANALYSES, DEFAULT_LIMITS, type AnalysisLimits } from "./analysis-routes.js";
+import { CAPS } from "./api-schemas.js";
+import { ApiError, sendError, sendJson } from "./http-util.js";
 import { metaRoute } from "./routes/meta.js";
-import { convexityRoute, segmentRoute } from "./routes/network.js";
 import { serveStatic } from "./static-files.js";
 
 export interface ExplorerServerOptions {
@@ -26,43 +23,36 @@ export interface ExplorerServerOptions {
   staticDir: string;
   /** Where internal errors are logged (default stderr). */
   log?: (msg: string) => void;
-  /** Executor for one request's heavy work (default: ONNX Runtime, float64). Disposed after the request. */
-  executor?: () => Executor;
+  /** Executor of the analysis workers' heavy work (default: ONNX Runtime, float64). */
+  executor?: ExecutorChoice;
+  /** Analysis worker threads (default: one per core, at least 2, so one slow request never holds the others). */
+  workers?: number;
+  /** Time, memory and queue limits of the analyses (default: DEFAULT_LIMITS, from CAPS). */
+  limits?: Partial<AnalysisLimits>;
+}
+
+/** Worker threads for `workers` (or one per core), at least 2 and at most 8. */
+export function workerCount(workers?: number): number {
+  return Math.max(1, Math.floor(workers ?? Math.min(8, Math.max(2, availableParallelism()))));
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+const POOLS = new WeakMap<Server, AnalysisPool>();
+
 export function createExplorerServer(opts: ExplorerServerOptions): Server {
   const log = opts.log ?? ((m: string) => process.stderr.write(`losscape serve: ${m}\n`));
-  const makeExecutor = opts.executor ?? (() => createOnnxExecutor());
-  const body = CAPS.bodyBytes;
-  const withExecutor = async <T>(f: (ex: Executor) => Promise<T>): Promise<T> => {
-    const ex = makeExecutor();
-    try {
-      return await f(ex);
-    } finally {
-      await ex.dispose();
-    }
-  };
+  const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const pool = new AnalysisPool({ size: workerCount(opts.workers), memoryMb: limits.workerMemoryMb, maxQueue: limits.queuedAnalyses, executor: opts.executor ?? "onnx" });
+  const analysis = { pool, limits, log, bodyBytes: CAPS.bodyBytes };
 
   const routes: Record<string, Handler> = {
     "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: true })),
-    "POST /api/curvature": async (req, res) => sendJson(res, 200, curvatureRoute(await readRequest(req, curvatureRequest, "curvature", body))),
-    "POST /api/segment": async (req, res) => sendJson(res, 200, await segmentRoute(await readRequest(req, segmentRequest, "segment", body))),
-    "POST /api/convexity": async (req, res) => sendJson(res, 200, await convexityRoute(await readRequest(req, convexityRequest, "convexity", body))),
-    "POST /api/landscape": async (req, res) => {
-      const r = await readRequest(req, landscapeRequest, "landscape", body);
-      const p = prepareModelJob(r.spec, r.train, 2);
-      await runStream(req, res, r.maxSeconds, log, (stream) => withExecutor((ex) => landscapeJob(r, p, ex, stream)));
-    },
-    "POST /api/hessian": async (req, res) => {
-      const r = await readRequest(req, hessianRequest, "hessian", body);
-      const p = prepareHessian(r);
-      await runStream(req, res, r.maxSeconds, log, (stream) => withExecutor((ex) => hessianJob(r, p, ex, stream)));
-    },
+    // Every analysis (analysis-routes.ts) runs in the worker pool under its time cap.
+    ...Object.fromEntries(Object.entries(ANALYSES).map(([name, def]): [string, Handler] => [`POST /api/${name}`, analysisHandler(name, def, analysis)])),
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (path.startsWith("/api/")) {
       const handler = routes[`${req.method} ${path}`];
@@ -78,12 +68,17 @@ export function createExplorerServer(opts: ExplorerServerOptions): Server {
     }
     serveStatic(opts.staticDir, req, res);
   });
+  server.on("close", () => void pool.close());
+  POOLS.set(server, pool);
+  return server;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   server: Server;
+  /** The analysis workers' state: tasks running and queued, workers live and stopped. */
+  load(): PoolLoad;
   close(): Promise<void>;
 }
 
@@ -115,6 +110,7 @@ export async function startExplorerServer(o: ExplorerServerOptions & { port: num
     url: `http://${shownHost}:${port}/`,
     port,
     server,
+    load: () => POOLS.get(server)!.load,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
