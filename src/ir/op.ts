@@ -23,6 +23,12 @@ export interface OnnxLowering {
    */
   readonly scalarAttrInputs?: readonly string[];
   /**
+   * The ONNX node type when it differs from the IR op's name, and which of its outputs the IR value is
+   * (the others get names of their own that nothing reads): MaxPoolIndices is MaxPool's second output.
+   */
+  readonly opType?: string;
+  readonly outputIndex?: number;
+  /**
    * Rewrite into other IR ops for dtypes where onnxruntime's CPU provider has no kernel
    * (measured: Softplus and Elu lack float64 kernels).
    */
@@ -52,7 +58,7 @@ export interface VjpContext extends RuleContext {
  * (see `interval`, `exact`, `curvature`), keyed by the same op name.
  */
 export interface OpDef {
-  /** ONNX op type (opset 17); the export uses it unchanged. */
+  /** ONNX op type (opset 17); the export uses it unchanged unless `onnx.opType` says otherwise. */
   readonly name: string;
   readonly minInputs: number;
   readonly maxInputs: number;

@@ -98,7 +98,9 @@ export function graphToOnnx(graph: Graph, opts: { name?: string } = {}): ModelPr
       const v = n.attrs[k];
       if (v !== undefined) attrs[k] = attrValue(kind, v, `${n.op} node v${n.id}`);
     }
-    nodes.push(makeNode(n.op, [...inputs, ...extraNames], [nameOf(n.id)], attrs, `n${n.id}`));
+    const slot = lowering?.outputIndex ?? 0;
+    const outNames = Array.from({ length: slot + 1 }, (_, k) => (k === slot ? nameOf(n.id) : `v${n.id}:out${k}`));
+    nodes.push(makeNode(lowering?.opType ?? n.op, [...inputs, ...extraNames], outNames, attrs, `n${n.id}`));
   }
   // Outputs get their own names through Identity, so two outputs may share a value or be a graph input.
   const outputs = g.outputs.map((o) => {

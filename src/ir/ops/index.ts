@@ -55,6 +55,9 @@ import { MaxPool } from "./max-pool.js";
 import { Pad } from "./pad.js";
 import { SpaceToDepth } from "./space-to-depth.js";
 import { DepthToSpace } from "./depth-to-space.js";
+import { MaxPoolIndices } from "./max-pool-indices.js";
+import { GatherElements } from "./gather-elements.js";
+import { ScatterElements } from "./scatter-elements.js";
 
 export const ALL_OPS: readonly OpDef[] = [
   Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
@@ -63,5 +66,6 @@ export const ALL_OPS: readonly OpDef[] = [
   Conv, ConvTranspose,
   BatchNormalization, Clip, Dropout, LayerNormalization, Squeeze, Unsqueeze,
   AveragePool, GlobalAveragePool, MaxPool, Pad,
-  SpaceToDepth, DepthToSpace
+  SpaceToDepth, DepthToSpace,
+  MaxPoolIndices, GatherElements, ScatterElements
 ];

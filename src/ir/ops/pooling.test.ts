@@ -320,13 +320,37 @@ describe("MaxPool specifics", () => {
     expect(Array.from(r[gradName("x")]!.data)).toEqual([1, 1, 0, 0, 0, 0]);
   });
 
-  it("windows that tile x (LeNet's 2×2/2) use the reshape rules, which agree with the per-offset rules, ties included", () => {
-    // The same windows over x padded by one −∞ row and column at the end, which no window reaches:
-    // that geometry does not tile, so it takes the per-offset rules.
+  it("onnxruntime's MaxPool Indices break ties as the reference does (gradient and tangent graphs, float64 and float32)", async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb("max"), fc.integer({ min: 1, max: 1e6 }), async (c0, seed) => {
+        const c = { ...c0, ceil: false };
+        const graph = poolGraph(c);
+        if (!graph) return;
+        const rng = createRng(seed);
+        // three values only, so most windows hold ties
+        const x = tensor(c.shape, Array.from({ length: sizeOf(c.shape) }, () => Math.floor(3 * rng.next())));
+        const dir = tensor(c.shape, Array.from({ length: sizeOf(c.shape) }, () => rng.normal()));
+        const cases = [[grad(graph, { of: "L", wrt: ["x"] }), { x }], [jvp(graph, { tangents: { x: tangentName("x") }, of: ["y"] }), { x, [tangentName("x")]: dir }]] as const;
+        for (const [gr, feeds] of cases) {
+          const ref = evaluate(gr, feeds);
+          const r64 = await ort64.run(gr, feeds);
+          const r32 = await ort32.run(gr, feeds);
+          for (const k of Object.keys(ref)) {
+            expect(maxRelError(r64[k]!.data, ref[k]!.data), `${k} ${JSON.stringify(c)}`).toBeLessThan(1e-12);
+            expect(maxRelError(r32[k]!.data, ref[k]!.data), `${k} f32 ${JSON.stringify(c)}`).toBeLessThan(1e-5);
+          }
+        }
+      }),
+      { numRuns: 40 }
+    );
+  });
+
+  it("the argmax-index rules (GatherElements / ScatterElements) agree with the comparison-mask rules, ties included", () => {
+    // ceil_mode over windows that tile x changes no window but takes the per-offset comparison masks,
+    // an independent implementation of the same tie rule.
     const shape = [2, 3, 4, 6];
     const tiles = (g: GraphBuilder, x: Value): Value => g.maxPool(x, { kernelShape: [2, 2], strides: [2, 2] });
-    const generic = (g: GraphBuilder, x: Value): Value =>
-      g.maxPool(g.pad(x, [0, 0, 0, 0, 0, 0, 1, 1], { value: Number.NEGATIVE_INFINITY }), { kernelShape: [2, 2], strides: [2, 2] });
+    const generic = (g: GraphBuilder, x: Value): Value => g.maxPool(x, { kernelShape: [2, 2], strides: [2, 2], ceilMode: true });
     const rng = createRng(3);
     // Values on a coarse grid so many windows hold ties.
     const xs = tensor(shape, Array.from({ length: sizeOf(shape) }, () => Math.floor(rng.next() * 3)));
