@@ -139,6 +139,10 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     expect(await invalid(page, "a")).toBe("false");
     await expect.poll(async () => (await page.textContent(".verdict-row")) ?? "", LONG).toContain("[-2, 10]");
     await expect.poll(() => page.isEnabled('[data-testid="analyze"]')).toBe(true);
+    // The "to" slider moves the domain's right end, its box follows, and the analysis with it.
+    await page.fill('[data-testid="b-slider"]', "4.5");
+    expect(await page.inputValue('input[name="b"]')).toBe("4.5");
+    await expect.poll(async () => (await page.textContent(".verdict-row")) ?? "", LONG).toContain("[-2, 4.5]");
     expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -235,6 +239,13 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     expect(await page.isVisible('[data-testid="trajectory-plot"] img')).toBe(true);
     expect(await text(page, "barrier")).toBe(firstBarrier);
     expect(landscape.count()).toBe(1);
+
+    // The grid slider sets the grid side; the estimate counts its points.
+    const before = await text(page, "estimate");
+    await page.fill('[data-testid="grid-slider"]:visible', "45");
+    expect(await page.inputValue('input[name="grid"]:visible')).toBe("45");
+    await expect.poll(() => text(page, "estimate")).not.toBe(before);
+    await page.fill('input[name="grid"]:visible', "31");
 
     // Out of range: marked at the field with the allowed range; the value is not replaced; Run is off with the reason.
     const train = '[data-testid="train"]';

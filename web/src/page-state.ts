@@ -4,7 +4,7 @@
  * counts the changes that came from outside, so text drafts know when to take the new value.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { HASH_WRITTEN, pageFromHash, readHash, stateKey, writeHash, type Field, type PageName, type StateOf, type StateRegistry } from "./url-state.js";
+import { pageFromHash, readHash, stateKey, writeHash, type Field, type PageName, type StateOf, type StateRegistry } from "./url-state.js";
 
 export interface PageState<T> {
   value: T;

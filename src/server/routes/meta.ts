@@ -6,7 +6,7 @@ import { VERSION } from "../../version.js";
 import { CAPS } from "../api-schemas.js";
 
 export const CURVATURE_PRESETS = [
-  { name: "sigmoid", expression: "sigmoid(x)", note: "the seed's R plot: f'' changes sign at 0" },
+  { name: "sigmoid", expression: "sigmoid(x)", note: "f'' changes sign at 0: convex to the left, concave to the right" },
   { name: "ReLU", expression: "relu(x)", note: "convex (DCP)" },
   { name: "ReLU hat", expression: "relu(x+1) - 2*relu(x) + relu(x-1)", note: "a ReLU combination: kinks +1, −2, +1" },
   { name: "abs(abs(x)−1)", expression: "abs(abs(x)-1)", note: "convex of convex, yet two minima" },
