@@ -18,7 +18,8 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "npm start": "builds the web app and serves until stopped; serve.test.ts starts and stops the server",
   "losscape serve": "serves until Ctrl-C; serve.test.ts starts and stops the server",
   "losscape serve --port 8080": "serves until Ctrl-C; serve.test.ts starts and stops the server",
-  "losscape serve --host 0.0.0.0": "serves until Ctrl-C, reachable from the network; serve.test.ts starts and stops the server"
+  "losscape serve --host 0.0.0.0": "serves until Ctrl-C, reachable from the network; serve.test.ts starts and stops the server",
+  "losscape serve --workers 2": "serves until Ctrl-C; serve.test.ts starts and stops the server"
 };
 
 const dirs: string[] = [];
