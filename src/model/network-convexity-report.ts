@@ -51,6 +51,7 @@ export function convexityJson(r: NetworkConvexityResult): unknown {
   return {
     verdict: r.verdict,
     ...(r.certificate ? { certificate: r.certificate } : {}),
+    ...(r.symmetry ? { symmetry: r.symmetry } : {}),
     ...(r.proof ? { proof: r.proof } : {}),
     blocks: r.blocks.map((b) => ({
       params: b.params, offset: b.offset, size: b.size, verdict: b.verdict,

@@ -69,9 +69,32 @@ export interface SegmentProfile {
   sCertificate: number;
 }
 
+/** The symmetry a certificate was built from: which units, and what was done to them (units 1-based). */
+export interface SymmetryMove {
+  kind: "swap" | "sign-flip" | "rescale";
+  /** The hidden layer (1 = the first layer's outputs). */
+  layer: number;
+  /** swap: the two units exchanged; sign-flip and rescale: the one unit. */
+  units: number[];
+  /** rescale: incoming weights (and bias) ×incoming, outgoing ×outgoing; sign-flip: −1 and −1. */
+  factors?: { incoming: number; outgoing: number };
+}
+
+export interface SymmetryCandidate extends JensenCandidate {
+  readonly symmetry: SymmetryMove;
+}
+
+/** The loss along the certificate's line θ(s) = (1 − s)·θa + s·θb at s = 0, ¼, ½, ¾, 1 (float64). */
+export interface SymmetryLine {
+  s: number[];
+  loss: number[];
+}
+
 export interface NetworkConvexityResult {
   verdict: ConvexityVerdict;
   certificate?: NetworkCertificate;
+  /** Present when the certificate comes from a symmetry of the network: the move, and the loss along its line. */
+  symmetry?: SymmetryMove & { line: SymmetryLine };
   proof?: DcpProof;
   blocks: BlockResult[];
   explanation: string;
@@ -153,7 +176,7 @@ function unitPairs(width: number, limit: number): [number, number][] {
 }
 
 /** Symmetry pairs (θa, θb) with L(θb) = L(θa) for one reference θa. */
-export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA: Float64Array, origin: string): Generator<JensenCandidate> {
+export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA: Float64Array, origin: string): Generator<SymmetryCandidate> {
   for (const h of hiddenLayers(spec, layout)) {
     const where = `hidden layer ${h.layer}`;
     for (const [i, j] of unitPairs(h.width, 15)) {
@@ -163,8 +186,9 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       const cancels = a.every((p, k) => thetaA[p]! + thetaA[b[k]!]! === 0);
       yield {
         thetaA, thetaB, t: 0.5, strategy: "symmetry",
+        symmetry: { kind: "swap", layer: h.layer, units: [i + 1, j + 1] },
         description:
-          `θa is ${origin}; θb is θa with units ${i + 1} and ${j + 1} of ${where} swapped (their incoming weights and biases, ` +
+          `θa is ${origin}; θb is θa with units ${i + 1} and ${j + 1} of ${where} swapped (unit ${i + 1} ↔ unit ${j + 1}: their incoming weights and biases, ` +
           `and their outgoing weights), so the network computes the same function and L(θb) = L(θa); ` +
           `the midpoint averages the two units ${cancels ? "into 0 (their incoming weights cancel)" : "into two identical copies"} and loses the fit`
       };
@@ -175,6 +199,7 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       for (const i of units) {
         yield {
           thetaA, thetaB: scaleUnit(thetaA, h, i, -1, -1), t: 0.5, strategy: "symmetry",
+          symmetry: { kind: "sign-flip", layer: h.layer, units: [i + 1], factors: { incoming: -1, outgoing: -1 } },
           description:
             `θa is ${origin}; θb is θa with the signs of unit ${i + 1} of ${where} flipped (incoming and outgoing weights): ` +
             `${h.activation} is odd, so the network computes the same function and L(θb) = L(θa); ` +
@@ -186,6 +211,7 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       for (const i of units) {
         yield {
           thetaA, thetaB: scaleUnit(thetaA, h, i, 4, 0.25), t: 0.5, strategy: "symmetry",
+          symmetry: { kind: "rescale", layer: h.layer, units: [i + 1], factors: { incoming: 4, outgoing: 0.25 } },
           description:
             `θa is ${origin}; θb is θa with unit ${i + 1} of ${where} rescaled, incoming weights ×4 and outgoing ×1/4: ` +
             `${h.activation} is positively homogeneous, so the network computes the same function and L(θb) = L(θa); ` +
@@ -314,7 +340,25 @@ function num(v: number): string {
   return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(6);
 }
 
-function explainViolation(found: FoundViolation, block?: string): string {
+function symmetryOfCandidate(c: JensenCandidate): SymmetryMove | undefined {
+  return "symmetry" in c ? (c as SymmetryCandidate).symmetry : undefined;
+}
+
+const LINE_S = [0, 0.25, 0.5, 0.75, 1];
+const LINE_S_TEXT = ["0", "¼", "½", "¾", "1"];
+
+/** The loss at s = 0, ¼, ½, ¾, 1 of θ(s) = (1 − s)·θa + s·θb. */
+async function symmetryLine(oracle: LossOracle, a: Float64Array, b: Float64Array): Promise<SymmetryLine> {
+  const loss: number[] = [];
+  for (const x of LINE_S) loss.push(await oracle.value(a.map((v, i) => (1 - x) * v + x * b[i]!)));
+  return { s: [...LINE_S], loss };
+}
+
+function explainLine(line: SymmetryLine): string {
+  return ` Along the line θ(s) = (1 − s)·θa + s·θb the loss (float64) is ${line.s.map((_, k) => `${String(Number(line.loss[k]!.toPrecision(6)))} at s = ${LINE_S_TEXT[k]}`).join(", ")}; θa and θb are copies of one network, so the loss rises between two points of equal loss.`;
+}
+
+function explainViolation(found: FoundViolation, block?: string, line?: SymmetryLine): string {
   const c = found.candidate, ver = found.verification;
   const t = c.t;
   const ex = ver.exact;
@@ -328,7 +372,8 @@ function explainViolation(found: FoundViolation, block?: string): string {
     : `checked with outward-rounded interval arithmetic: the gap lies in [${ver.gap.lo.toPrecision(6)}, ${Number.isFinite(ver.gap.hi) ? ver.gap.hi.toPrecision(6) : "∞"}], so it is > 0`;
   return (
     `Found by ${c.strategy}${block ? ` within ${block} (other parameters fixed)` : ""}: ${c.description}. ` +
-    `L(θa) = ${la}, L(θb) = ${lb}, and at ${point} L = ${lm} > ${chord}, so the loss is not convex (${check}).`
+    `L(θa) = ${la}, L(θb) = ${lb}, and at ${point} L = ${lm} > ${chord}, so the loss is not convex (${check}).` +
+    (line ? explainLine(line) : "")
   );
 }
 
@@ -435,7 +480,9 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
     starts: refs.map((r) => r.theta)
   });
 
-  const certificate = main.violation ? cert(main.violation, explainViolation(main.violation)) : undefined;
+  const move = main.violation ? symmetryOfCandidate(main.violation.candidate) : undefined;
+  const line = main.violation && move ? await symmetryLine(oracle, main.violation.candidate.thetaA, main.violation.candidate.thetaB) : undefined;
+  const certificate = main.violation ? cert(main.violation, explainViolation(main.violation, undefined, line)) : undefined;
   let explanation: string;
   if (main.verdict === "convex") {
     explanation = `The loss is convex in all ${layout.size} parameters: ${main.proof!.summary}.`;
@@ -494,6 +541,7 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
   return {
     verdict: main.verdict,
     ...(certificate ? { certificate } : {}),
+    ...(move && line ? { symmetry: { ...move, line } } : {}),
     ...(main.proof ? { proof: main.proof } : {}),
     blocks,
     explanation,
