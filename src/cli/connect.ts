@@ -52,15 +52,15 @@ profiles.json and profiles.csv (t,
 the line's and the curve's loss, both barriers), profiles.svg (and .png with
 --format), checkpoint.json and manifest.json.
 
-Resumable: a checkpoint is written after every epoch. --resume continues a run
-in --out (e.g. with more --epochs); the result equals an uninterrupted run. A
-folder holding a run of other inputs (A, B, spec, curve, optimizer, seed) is
-refused.
+Resumable: a checkpoint is written after the first and the last epoch, and
+at most every 2 s between them. --resume continues a run in --out (e.g. with
+more --epochs); the result equals an uninterrupted run. A folder holding a run
+of other inputs (A, B, spec, curve, optimizer, seed) is refused.
 
 Examples (in this order: the first ones write the θ files the others read):
   losscape example seed-relu --params theta1 > t1.json
   losscape example seed-relu --params theta2 > t2.json
-  losscape connect seed-relu t2.json --params t1.json --epochs 200 --lr 0.05 --batch-size 0 --out curve
+  losscape connect seed-relu t2.json --params t1.json --epochs 2000 --lr 0.05 --batch-size 0 --out curve
   losscape train moons-mlp --epochs 20 --seed 1 --out a
   losscape train moons-mlp --epochs 20 --seed 2 --out b
   losscape connect moons-mlp b/theta.npy --params a/theta.npy --epochs 4 --out ab

@@ -55,6 +55,7 @@ export const CONNECT_FILES = {
 } as const;
 export const CONNECT_PLOT = "profiles";
 export const DEFAULT_POINTS = 61;
+const CHECKPOINT_SECONDS = 2;
 
 interface CheckpointFile {
   format: "losscape-connect-checkpoint";
@@ -158,7 +159,18 @@ export async function runConnect(
     writeFileAtomic(ckPath, JSON.stringify(file));
   };
   const a = req.a.values, b = req.b.values;
-  const done = await trainCurve(problem, a, b, train, ex, start, { ...(hooks.onStep ? { onStep: hooks.onStep } : {}), onEpoch: writeCheckpoint });
+  // Each checkpoint is fsynced; on a tiny model that costs more than the epoch, so between the first
+  // and the last epoch they are written at most every CHECKPOINT_SECONDS (a resumed run redoes the rest
+  // from the same seeds and gives the same bytes).
+  let lastWrite = -Infinity;
+  const onEpoch = (c: CurveCheckpoint): void => {
+    const now = performance.now();
+    if (c.epoch === train.epochs || now - lastWrite >= CHECKPOINT_SECONDS * 1000) {
+      writeCheckpoint(c);
+      lastWrite = now;
+    }
+  };
+  const done = await trainCurve(problem, a, b, train, ex, start, { ...(hooks.onStep ? { onStep: hooks.onStep } : {}), onEpoch });
   hooks.onEvaluate?.();
   const line = await lineProfile(problem, a, b, ts, ex, { dtype: "float64" });
   const curve = await curveProfile(problem, train.shape, a, done.bends, b, ts, ex, { dtype: "float64" });
