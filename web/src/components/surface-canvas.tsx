@@ -101,17 +101,27 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
       const [r, g, bl] = sequentialRgb(bands === 1 ? 0.5 : b / (bands - 1));
       return `rgb(${r},${g},${bl})`;
     };
-    const barW = 16, barRight = 64;
+    const barW = 14, barRight = 50;
     const plotW = W - barRight - barW;
     const ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth), ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
-    const scale = Math.min(plotW, H) * 0.3;
-    // World: u, v in [-1, 1] across the grid, w in [-0.6, 0.6] for height. Larger depth is farther.
+    // Fit the box (with room for tick labels and axis names outside it) to the area left of the colourbar.
+    const raw = (u: number, v: number, w: number): [number, number] => [ca * u - sa * v, (sa * u + ca * v) * se - w * ce];
+    const outline: [number, number][] = [];
+    for (const u of [-1.3, 1.3]) for (const v of [-1.3, 1.3]) for (const w of [-0.6, 0.6]) outline.push(raw(u, v, w));
+    const minX = Math.min(...outline.map((p) => p[0])), maxX = Math.max(...outline.map((p) => p[0]));
+    const minY = Math.min(...outline.map((p) => p[1])), maxY = Math.max(...outline.map((p) => p[1]));
+    const left = 44, roof = 26;
+    const scale = Math.min((plotW - left - 4) / (maxX - minX), (H - roof - 6) / (maxY - minY));
+    const offX = left - minX * scale + (plotW - left - 4 - (maxX - minX) * scale) / 2;
+    const offY = roof - minY * scale + (H - roof - 6 - (maxY - minY) * scale) / 2;
+    // World: u, v in [-1, 1] across the grid, w in [-0.6, 0.6] for height. depth is the coordinate
+    // along the direction toward the viewer (orthogonal to both screen axes): larger is nearer.
     const project = (u: number, v: number, w: number): [number, number, number] => {
       const rx = ca * u - sa * v;
       const ry = sa * u + ca * v;
       const sy = ry * se - w * ce;
       const depth = ry * ce + w * se;
-      return [plotW / 2 + rx * scale, H / 2 + 14 + sy * scale, depth];
+      return [offX + rx * scale, offY + sy * scale, depth];
     };
     const U = (px: number): number => -1 + (2 * (px - xs[0]!)) / (xs[nx - 1]! - xs[0]!);
     const V = (py: number): number => -1 + (2 * (py - ys[0]!)) / (ys[ny - 1]! - ys[0]!);
@@ -126,8 +136,13 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
         items.push({ kind: "quad", pts: pr.map((p) => [p[0], p[1]]), depth: pr.reduce((s, p) => s + p[2], 0) / 4, band: bandOf(mean) });
       }
     }
-    // The path in pieces about a fifth of a grid cell long, each sorted with the quads; a small
-    // bias toward the viewer keeps a piece in front of the quad it lies on.
+    // The path in pieces about a fifth of a grid cell long, each sorted just after the quad it lies
+    // on: quads nearer the viewer (a hill in front) are painted over it, its own quad is not.
+    const quadDepth = (px: number, py: number): number => {
+      const i = Math.max(0, Math.min(nx - 2, Math.floor(((px - xs[0]!) / (xs[nx - 1]! - xs[0]!)) * (nx - 1))));
+      const j = Math.max(0, Math.min(ny - 2, Math.floor(((py - ys[0]!) / (ys[ny - 1]! - ys[0]!)) * (ny - 1))));
+      return items[j * (nx - 1) + i]!.depth;
+    };
     const path = props.path;
     if (path && path.length >= 4) {
       const piece = Math.min(xs[nx - 1]! - xs[0]!, ys[ny - 1]! - ys[0]!) / Math.max(nx, ny) / 5;
@@ -138,12 +153,14 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
         for (let q = 1; q <= pieces; q++) {
           const px = x0 + ((x1 - x0) * q) / pieces, py = y0 + ((y1 - y0) * q) / pieces;
           const cur = project(U(px), V(py), W3(bilinear(xs, ys, height, px, py)) + 0.01);
-          items.push({ kind: "path", a: [prev[0], prev[1]], b: [cur[0], cur[1]], depth: (prev[2] + cur[2]) / 2 - 0.03 });
+          const mx = x0 + ((x1 - x0) * (q - 0.5)) / pieces, my = y0 + ((y1 - y0) * (q - 0.5)) / pieces;
+          items.push({ kind: "path", a: [prev[0], prev[1]], b: [cur[0], cur[1]], depth: quadDepth(mx, my) + 1e-9 });
           prev = cur;
         }
       }
     }
-    items.sort((a, b) => b.depth - a.depth);
+    // Painter's order: farthest first.
+    items.sort((a, b) => a.depth - b.depth);
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
     for (const it of items) {
@@ -192,17 +209,19 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
         ctx.fillText(short(t), lx, ly);
       }
     };
-    // Pick the edges facing the viewer (their outward normal points toward smaller depth).
-    const vEdge = ca >= 0 ? -1 : 1;
-    const uEdge = sa >= 0 ? -1 : 1;
+    // Ticks go on the two edges nearer the viewer (larger depth), in front of the surface.
+    const vEdge = ca >= 0 ? 1 : -1;
+    const uEdge = sa >= 0 ? 1 : -1;
     tickAlong(niceTicks(xs[0]!, xs[nx - 1]!, 5), (t) => [U(t), vEdge], [0, vEdge]);
     tickAlong(niceTicks(ys[0]!, ys[ny - 1]!, 5), (t) => [uEdge, V(t)], [uEdge, 0]);
     const [ax, ay] = project(0, vEdge * 1.45, -0.6);
     ctx.fillText(props.xLabel ?? "PC1", ax, ay);
     const [bx, by] = project(uEdge * 1.45, 0, -0.6);
     ctx.fillText(props.yLabel ?? "PC2", bx, by);
-    // Height axis: a vertical line at the back corner, ticked at the contour levels.
-    const cu = -uEdge, cv = -vEdge;
+    // Height axis: a vertical line at the corner drawn farthest left, ticked at the contour levels
+    // with their labels outside it, clear of the surface.
+    const corners: [number, number][] = [[-1, -1], [1, -1], [1, 1], [-1, 1]];
+    const [cu, cv] = corners.reduce((best, c) => (project(c[0], c[1], 0)[0] < project(best[0], best[1], 0)[0] ? c : best));
     const [z0x, z0y] = project(cu, cv, -0.6);
     const [z1x, z1y] = project(cu, cv, 0.6);
     ctx.beginPath();
@@ -210,9 +229,12 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
     ctx.lineTo(z1x, z1y);
     ctx.stroke();
     ctx.textAlign = "right";
-    const zt = levels.length <= 6 ? levels : levels.filter((_, i) => i % Math.ceil(levels.length / 6) === 0);
-    for (const l of zt) {
+    // Every level whose label clears the previous one by a line.
+    let lastY = Infinity;
+    for (const l of levels) {
       const [px, py] = project(cu, cv, W3((tf(l) - lo) / span));
+      if (lastY - py < 14) continue;
+      lastY = py;
       ctx.beginPath();
       ctx.moveTo(px - 4, py);
       ctx.lineTo(px, py);

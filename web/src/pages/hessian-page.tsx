@@ -172,6 +172,11 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
           Landscape page ({model.label}, {model.theta.length} parameters)
         </label>
       ) : null}
+      {model ? null : (
+        <p class="next-step">
+          Or <a href="#page=landscape">train a network on the Landscape page</a> and analyse that one here.
+        </p>
+      )}
       {fromLandscape ? null : <ModelForm value={s} onChange={(v) => setS(v)} disabled={running} caps={caps} onError={fields.report} />}
       <div class="controls">
         <NumberField name="k" label="eigenpairs at each end" value={s.k} limit={lim.k} onCommit={(k) => setS({ ...s, k })} onError={fields.report} disabled={running} />
