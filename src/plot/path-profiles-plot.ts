@@ -40,10 +40,22 @@ export function pathProfilesPlot(spec: PathProfilesSpec): string {
   points.forEach((pt, i) => {
     if (i > 0) delete pt.label;
   });
+  // headroom above the highest barrier marker, so it never sits on the frame,
+  let lo = Infinity, hi = -Infinity;
+  for (const p of spec.profiles) {
+    for (const v of Array.from(p.loss)) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  // and a little room below, so a path flat at zero loss (an exact alignment) is not hidden by the axis
+  const span = lo <= hi ? Math.max(hi - Math.min(0, lo), 1e-12) : 0;
+  const yDomain: [number, number] | undefined = lo <= hi ? [Math.min(0, lo) - 0.03 * span, hi + 0.06 * span] : undefined;
   return linePlot({
     title: spec.title ?? "Loss along paths from A to B",
     xLabel: spec.xLabel ?? "t  (A at t = 0, B at t = 1)",
-    panels: [{ series, points, segments, yLabel: spec.yLabel ?? "loss", height: 320 }],
+    panels: [{ series, points, segments, yLabel: spec.yLabel ?? "loss", height: 320, ...(yDomain ? { yDomain } : {}) }],
     width: 760
   });
 }
