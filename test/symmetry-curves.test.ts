@@ -13,6 +13,8 @@ import { lossGraph } from "../src/model/problem/loss-graph.js";
 import type { LossProblem } from "../src/model/problem/loss-problem.js";
 import { trainModel } from "../src/model/train/train.js";
 import { loadProblem } from "../src/cli/problem-input.js";
+import { formatBarrier, pathProfilesPlot } from "../src/plot/path-profiles-plot.js";
+import { svgProblems } from "../src/plot/svg-lint.js";
 import { alignedLines } from "../src/symmetry/aligned-line.js";
 import { barrierOf, lineProfile, unitGrid } from "../src/symmetry/barrier.js";
 import { curvePoint, curveProfile, curveWeights, initialBends, trainCurve, type CurveShape, type CurveTrainOptions } from "../src/symmetry/curve.js";
@@ -83,6 +85,19 @@ describe("barriers", () => {
     const direct = barrierOf(ts, r.loss, await directLoss(moons, a), await directLoss(moons, b));
     expect(r.barrier.height).toBeCloseTo(direct.height, 10);
     expect(r.barrier.t).toBe(direct.t);
+  });
+});
+
+describe("the path plot", () => {
+  it("is well-formed SVG naming each path with its barrier, one chord for a shared pair of end losses", async () => {
+    const ts = unitGrid(21);
+    const straight = await lineProfile(seed, theta1, theta2, ts, ex);
+    const flat = await lineProfile(seed, theta1, theta1, ts, ex);
+    const svg = pathProfilesPlot({ profiles: [{ label: "straight", ...straight }, { label: "aligned", ...flat }] });
+    expect(svgProblems(svg)).toEqual([]);
+    expect(svg).toContain(`straight: ${formatBarrier(straight.barrier)}`);
+    expect(svg).toContain("aligned: barrier 0.000 at t = 0.000");
+    expect(svg.match(/chord between the losses/g)).toHaveLength(1);
   });
 });
 
