@@ -122,7 +122,8 @@ describe.skipIf(!haveChromium)("losscape explorer in Chromium", () => {
     await page.waitForSelector('[data-testid="eigen-directions"] img', { timeout: 30_000 });
     expect(await page.isVisible('[data-testid="spectrum-plot"] img')).toBe(true);
     expect(await page.isVisible('[data-testid="density-plot"] img')).toBe(true);
-    expect(await page.locator('[data-testid="eigen-directions"] img').count()).toBe(2);
+    // The two directions stream one after the other.
+    await expect.poll(() => page.locator('[data-testid="eigen-directions"] img').count(), { timeout: 30_000 }).toBe(2);
     expect(await brokenImages(page)).toEqual([]);
     await screenshot(page, "hessian-moons");
     expect(problems).toEqual([]);

@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
 import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
+import { figureWidth } from "../components/figure-width.js";
 import { ProgressBar } from "../components/progress-bar.js";
 import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
@@ -140,7 +141,9 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
         measured(work, Number(e["seconds"]));
       }
     };
-    const body = fromLandscape ? { spec, theta: model.theta, train: model.train, k: s.k } : { spec, train: trainFor(s), k: s.k };
+    // Two pictures side by side on a wide screen: each gets half the column.
+    const plotWidth = figureWidth() > 640 ? Math.max(280, Math.floor(figureWidth(1600) / 2) - 12) : figureWidth();
+    const body = fromLandscape ? { spec, theta: model.theta, train: model.train, k: s.k, plotWidth } : { spec, train: trainFor(s), k: s.k, plotWidth };
     job.start("/api/hessian", body, onEvent);
   };
 
@@ -258,7 +261,7 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
                     color: "#555555",
                   },
                 ]}
-                title={`Along the eigenvector of the ${d.label}`}
+                title={`Along the eigenvector of ${d.label.startsWith("smallest") ? "λmin" : "λmax"}`}
                 xLabel="α"
                 yLabel={detrend ? "loss minus its tangent" : "loss"}
                 alt={`loss along the eigenvector of the ${d.label} (λ = ${g(d.eigenvalue)})${detrend ? " with the tangent at θ subtracted" : ""}, against its second-order Taylor model`}
