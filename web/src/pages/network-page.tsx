@@ -8,6 +8,7 @@ import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { CheckedField, NumberField, useFieldErrors } from "../components/checked-field.js";
 import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
+import { figureWidth } from "../components/figure-width.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { checkVector, checkWidths, type Caps } from "../limits.js";
 import { ACTIVATION_NAMES, buildSpec, downloadJson, LOSS_NAMES, parameterCount, parseDataText, seededVector } from "../model-form.js";
@@ -164,7 +165,7 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
     setSearching(true);
     setSearchError(null);
     setResult(null);
-    postJson<ConvexityReply>("/api/convexity", { spec, seed: s.seed, budgetSeconds: s.budget, params: s.ta }, ctl.signal)
+    postJson<ConvexityReply>("/api/convexity", { spec, seed: s.seed, budgetSeconds: s.budget, params: s.ta, plotWidth: figureWidth() }, ctl.signal)
       .then((r) => {
         const known = results.get(at);
         results.set(at, { ...(known?.segment ? { segment: known.segment } : {}), search: r });
@@ -289,7 +290,7 @@ export function NetworkPage(props: { meta: Meta | null; initial: State; problems
       />
       <CheckedField name="thetaB" class="block" label="θb" value={s.tb} check={(t) => checkVector(t, P)} format={joinVector} onCommit={(tb) => setS({ ...s, tb })} onError={fields.report} rules={String(P)} />
       <div class="controls wrap">
-        <NumberField name="seed" label="search seed" value={s.seed} limit={{ min: 0, max: 2 ** 31 - 1, int: true }} onCommit={(seed) => setS({ ...s, seed })} onError={fields.report} />
+        <NumberField name="seed" label="random start" value={s.seed} limit={{ min: 0, max: 2 ** 31 - 1, int: true }} onCommit={(seed) => setS({ ...s, seed })} onError={fields.report} />
         <NumberField
           name="budget"
           label="time budget (s)"
