@@ -141,8 +141,11 @@ export function xTitle(label: string, r: Rect, hasTickLabels: boolean): string {
   return text(r.x + r.width / 2, y, label, { size: FONT.label, anchor: "middle", baseline: "hanging", fill: "#222222" });
 }
 
+/** A centred title, set smaller (down to the tick size) when it would not fit a narrow plot. */
 export function title(label: string, width: number, y = 10): string {
-  return text(width / 2, y, label, { size: FONT.title, anchor: "middle", baseline: "hanging", weight: "bold", fill: "#111111" });
+  const natural = estimateTextWidth(label, FONT.title);
+  const size = natural <= width - 16 ? FONT.title : Math.max(FONT.tick, Math.floor((FONT.title * (width - 16)) / natural));
+  return text(width / 2, y, label, { size, anchor: "middle", baseline: "hanging", weight: "bold", fill: "#111111" });
 }
 
 export const TITLE_HEIGHT = FONT.title + 16;

@@ -12,7 +12,7 @@ import type { NamedPlot } from "./named-plot.js";
 
 
 /** One plot per computed picture: "spectrum" with --exact, "density" with --density. */
-export function hessianPlots(r: HessianReport): NamedPlot<"spectrum" | "density">[] {
+export function hessianPlots(r: HessianReport, width?: number): NamedPlot<"spectrum" | "density">[] {
   const plots: NamedPlot<"spectrum" | "density">[] = [];
   if (r.eigenvalues) {
     plots.push({
@@ -21,7 +21,8 @@ export function hessianPlots(r: HessianReport): NamedPlot<"spectrum" | "density"
         eigenvalues: r.eigenvalues,
         title: `Hessian eigenvalues (exact, n = ${r.n})`,
         // Roundoff-sized eigenvalues of an autodiff Hessian are zero in all but name.
-        zeroTolerance: zeroTolerance(r.eigenvalues)
+        zeroTolerance: zeroTolerance(r.eigenvalues),
+        ...(width ? { width } : {})
       })
     });
   }
@@ -35,7 +36,8 @@ export function hessianPlots(r: HessianReport): NamedPlot<"spectrum" | "density"
       svg: densityPlot({
         densities: [{ x: d.grid, density: d.density, label: `SLQ, ${d.runs} runs × ${d.steps} steps` }],
         title: `Hessian spectral density (n = ${r.n}, σ = ${d.sigma.toPrecision(3)})`,
-        vlines
+        vlines,
+        ...(width ? { width } : {})
       })
     });
   }

@@ -19,6 +19,8 @@ export interface LandscapePlotOptions {
   logLevels?: boolean;
   /** Number of contour levels (default 12). */
   levels?: number;
+  /** Width in pixels of every picture (2-D ones keep their default aspect). */
+  width?: number;
 }
 
 export type { NamedPlot } from "./named-plot.js";
@@ -72,7 +74,7 @@ export function landscapePlots(r: PlotInput, o: LandscapePlotOptions = {}): Name
     const panel = loss
       ? { series, yLabel: lossLabel(r.lossName), yLog: o.logLevels ?? spansDecades(loss), ...(acc ? { right: { label: "accuracy" } } : {}) }
       : { series, yLabel: "accuracy" };
-    return [{ name: "curve", svg: linePlot({ title, xLabel: labels.x, panels: [panel] }) }];
+    return [{ name: "curve", svg: linePlot({ title, xLabel: labels.x, panels: [panel], ...(o.width ? { width: o.width } : {}) }) }];
   }
   const z = loss ?? acc!;
   const zLabel = loss ? lossLabel(r.lossName) : "accuracy";
@@ -80,7 +82,8 @@ export function landscapePlots(r: PlotInput, o: LandscapePlotOptions = {}): Name
   const grid = { x: r.x, y: r.y, z };
   const levels = o.levels ?? 12;
   const inside = r.x[0]! <= 0 && 0 <= r.x[r.x.length - 1]! && r.y[0]! <= 0 && 0 <= r.y[r.y.length - 1]!;
-  const common = { ...grid, title, xLabel: labels.x, yLabel: labels.y, zLabel, levels, logLevels: log, ...(inside ? { points: THETA } : {}) };
+  const size = o.width ? { width: o.width, height: Math.round((o.width * 560) / 680) } : {};
+  const common = { ...grid, ...size, title, xLabel: labels.x, yLabel: labels.y, zLabel, levels, logLevels: log, ...(inside ? { points: THETA } : {}) };
   const plots: NamedPlot[] = [
     { name: "contour", svg: contourPlot(common) },
     { name: "contour-filled", svg: filledContourPlot(common) },

@@ -48,6 +48,8 @@ export const CAPS = {
 
 const finite = z.number().finite();
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
+/** Width of the pictures in a reply, in CSS pixels: the page asks for its column's width, so text keeps its size on a phone. */
+const plotWidth = z.number().int().min(280, "at least 280 pixels").max(1600, "at most 1600 pixels").optional();
 
 export const curvatureRequest = z
   .object({
@@ -58,6 +60,7 @@ export const curvatureRequest = z
       .refine(([a, b]) => Math.abs(a) <= CAPS.domainAbs && Math.abs(b) <= CAPS.domainAbs, `ends must lie within ±${CAPS.domainAbs}`)
       // the CLI's default domain, so API clients may leave it out
       .default([-10, 10]),
+    plotWidth,
   })
   .strict();
 export type CurvatureRequest = z.output<typeof curvatureRequest>;
@@ -84,6 +87,7 @@ export const convexityRequest = z
     seed: seed.default(0),
     budgetSeconds: z.number().positive().max(CAPS.convexitySeconds, `at most ${CAPS.convexitySeconds} s`).default(10),
     blocks: z.boolean().default(true),
+    plotWidth,
   })
   .strict();
 export type ConvexityRequest = z.output<typeof convexityRequest>;
@@ -108,6 +112,7 @@ export const landscapeRequest = z
     /** Second seed: a second minimum for the 1-D interpolation. */
     seedB: seed.default(2),
     gridSide: z.number().int().min(5).max(CAPS.gridSide, `at most ${CAPS.gridSide} points per side`).default(31),
+    plotWidth,
     linePoints: z.number().int().min(5).max(CAPS.linePoints, `at most ${CAPS.linePoints}`).default(61),
     maxSeconds: z.number().positive().max(CAPS.seconds, `at most ${CAPS.seconds} s`).default(CAPS.seconds),
   })
@@ -121,6 +126,7 @@ export const hessianRequest = z
     theta: thetaField.optional(),
     train: trainConfig.default(() => trainConfig.parse({})),
     k: z.number().int().min(1).max(CAPS.eigenpairs, `at most ${CAPS.eigenpairs} eigenpairs at each end`).default(3),
+    plotWidth,
     linePoints: z.number().int().min(5).max(CAPS.linePoints, `at most ${CAPS.linePoints}`).default(41),
     maxSeconds: z.number().positive().max(CAPS.seconds, `at most ${CAPS.seconds} s`).default(CAPS.seconds),
   })

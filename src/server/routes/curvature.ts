@@ -9,5 +9,5 @@ const PLOT_SAMPLES = 801;
 export function curvatureRoute(req: CurvatureRequest): Record<string, unknown> {
   // The expression only ever reaches mathjs' parser inside analyzeCurvature; nothing evaluates it as code.
   const result = analyzeCurvature(req.expression.trim(), { domain: req.domain, samples: PLOT_SAMPLES });
-  return { result: curvatureJson(result), svg: curvaturePlot(result, { width: 760 }) };
+  return { result: curvatureJson(result), svg: curvaturePlot(result, { width: req.plotWidth ?? 760 }) };
 }

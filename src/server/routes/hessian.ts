@@ -46,7 +46,7 @@ export async function hessianJob(req: HessianRequest, p: ModelInput, ex: Executo
     problem: p.problem, theta, executor: counted, exact, top: k, bottom: k, seed: req.train.seed,
     density: { runs: 4, steps: Math.min(60, n) }
   });
-  const plots = Object.fromEntries(hessianPlots(report).map((pl) => [pl.name, pl.svg]));
+  const plots = Object.fromEntries(hessianPlots(report, req.plotWidth).map((pl) => [pl.name, pl.svg]));
   // One threshold for "negative" everywhere (summary, legend, verdict): the spectrum plot's.
   const known = report.eigenvalues ?? Float64Array.from([...(report.top ?? []), ...(report.bottom ?? [])].map((r) => r.value));
   const tol = zeroTolerance(known);

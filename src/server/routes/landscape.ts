@@ -78,7 +78,7 @@ export async function landscapeJob(req: LandscapeRequest, p: ModelInput, ex: Exe
 
   stream.send({ type: "progress", phase: "surface", done: 0, total: req.gridSide ** 2 });
   const surface = await pcaSurface(p.problem, runA, req.gridSide, ex, pointHooks(stream, "surface"));
-  const plots = pcaSurfacePlots(surface, p.spec.loss);
+  const plots = pcaSurfacePlots(surface, p.spec.loss, req.plotWidth);
   stream.send({
     type: "surface", x: arr(surface.x), y: arr(surface.y), loss: arr(surface.values.loss), accuracy: arr(surface.values.accuracy),
     explained: surface.explainedVarianceRatio, trajectory: arr(surface.projection), svgTrajectory: plots["trajectory"], svgFilled: plots["contour-filled"]
@@ -91,7 +91,7 @@ export async function landscapeJob(req: LandscapeRequest, p: ModelInput, ex: Exe
   const diverged = [runA.diverged ? "A" : null, runB.diverged ? "B" : null].filter((r) => r !== null);
   stream.send({
     diverged,
-    type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: lineProfilePlot(line, p.spec.loss),
+    type: "interpolation", t: arr(line.t), loss: arr(line.values.loss), accuracy: arr(line.values.accuracy), svg: lineProfilePlot(line, p.spec.loss, req.plotWidth),
     barrier: finiteOrNull(barrier), distance: Math.hypot(...runA.theta.map((v, i) => v - runB.theta[i]!))
   });
   stream.send({ type: "theta", run: "A", theta: Array.from(runA.theta) });

@@ -42,7 +42,7 @@ export async function convexityRoute(req: ConvexityRequest): Promise<Record<stri
       how: b.proof ? `DCP proof: ${b.proof.summary}` : b.certificate ? `certificate by ${b.certificate.strategy ?? "search"} (${b.certificate.verifiedBy})` : (b.reason ?? "")
     })),
     search: { strategy: r.search.strategy, evaluations: r.search.evaluations, seconds: r.search.seconds, timedOut: r.search.timedOut },
-    ...(r.certificate && r.profile ? { svg: jensenPlot(r.profile, r.certificate, { width: 760 }) } : {}),
+    ...(r.certificate && r.profile ? { svg: jensenPlot(r.profile, r.certificate, { width: req.plotWidth ?? 760 }) } : {}),
     layout: layout.blocks.map((b) => ({ name: b.name, offset: b.offset, size: b.size }))
   };
 }

@@ -6,6 +6,7 @@ import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { NumberField, useFieldErrors } from "../components/checked-field.js";
 import { Announce } from "../components/live-region.js";
 import { DcpTreeView } from "../components/dcp-tree.js";
+import { figureWidth } from "../components/figure-width.js";
 import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { domainLimit } from "../limits.js";
@@ -89,7 +90,7 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
     first.current = false;
     now.current = false;
     const timer = setTimeout(() => {
-      postJson<Reply>("/api/curvature", { expression: state.expr, domain: [state.a, state.b] }, ctl.signal)
+      postJson<Reply>("/api/curvature", { expression: state.expr, domain: [state.a, state.b], plotWidth: figureWidth() }, ctl.signal)
         .then((r) => {
           // A reply to anything but the latest request is stale: typing has moved on.
           if (id !== latest.current) return;

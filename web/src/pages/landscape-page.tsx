@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
 import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
+import { figureWidth } from "../components/figure-width.js";
 import { ProgressBar } from "../components/progress-bar.js";
 import { SurfaceCanvas } from "../components/surface-canvas.js";
 import { gridValue } from "../components/grid-readout.js";
@@ -197,7 +198,7 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
           break;
       }
     };
-    job.start("/api/landscape", { spec, train, seedB: s.seedB, gridSide: s.grid, linePoints: LINE_POINTS }, onEvent);
+    job.start("/api/landscape", { spec, train, seedB: s.seedB, gridSide: s.grid, linePoints: LINE_POINTS, plotWidth: figureWidth() > 640 ? Math.max(280, Math.floor(figureWidth(1600) / 2) - 12) : figureWidth(680) }, onEvent);
   };
 
   // The default landscape (or a model sent from another page) is drawn on the first visit, with no click.
