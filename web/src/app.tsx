@@ -10,6 +10,26 @@ import { HASH_WRITTEN, lastHashOf, noteHash, pageFromHash, PAGES, readHash, type
 
 const TITLES: Record<PageName, string> = { curvature: "Curvature", network: "Network convexity", landscape: "Landscape", hessian: "Hessian", symmetry: "Symmetry" };
 
+/**
+ * Enter in a page's field runs that page's main action (the button marked data-run), as in a form;
+ * fields inside a real <form> submit it themselves. The click waits a tick so that the field's
+ * change has reached the page's state first.
+ */
+function runOnEnter(e: KeyboardEvent): void {
+  const t = e.target as HTMLElement;
+  if (e.key !== "Enter" || e.isComposing || !(t instanceof HTMLInputElement || t instanceof HTMLSelectElement)) return;
+  if (t instanceof HTMLInputElement && ["checkbox", "radio", "button", "submit", "range"].includes(t.type)) return;
+  if (t.closest("form")) return;
+  const page = t.closest("section.page");
+  const run = page?.querySelector<HTMLButtonElement>("button[data-run]");
+  if (!run) return;
+  e.preventDefault();
+  t.dispatchEvent(new Event("change", { bubbles: true }));
+  setTimeout(() => {
+    if (!run.disabled) run.click();
+  }, 0);
+}
+
 export function App() {
   const [page, setPage] = useState<PageName>(() => pageFromHash(readHash()));
   // Pages stay mounted once visited, so a tab keeps its results (and a running job) while another is shown.
@@ -77,9 +97,9 @@ export function App() {
         <h1>
           losscape <span class="muted">is it convex? prove it, and see the landscape</span>
         </h1>
-        <nav>
+        <nav aria-label="pages">
           {PAGES.map((p) => (
-            <a key={p} href={lastHashOf(p)} class={p === page ? "active" : ""} data-testid={`nav-${p}`}>
+            <a key={p} href={lastHashOf(p)} class={p === page ? "active" : ""} aria-current={p === page ? "page" : undefined} data-testid={`nav-${p}`}>
               {TITLES[p]}
             </a>
           ))}
@@ -91,7 +111,7 @@ export function App() {
         </div>
       ) : null}
       {meta ? (
-        <main>
+        <main onKeyDown={runOnEnter}>
           {PAGES.filter((p) => visited.has(p)).map((p) => (
             <div key={p} hidden={p !== page}>
               {render(p)}
