@@ -10,7 +10,16 @@ import { resolveData } from "./data.js";
 import { SEED_RELU } from "./examples.js";
 import { convexityJson } from "./network-convexity-report.js";
 import { mlpLayout } from "./layout.js";
-import { analyzeNetworkConvexity, symmetryCandidates } from "./network-convexity.js";
+import { analyzeNetworkConvexity, onnxSymmetryCandidates, symmetryCandidates } from "./network-convexity.js";
+import { createReferenceExecutor } from "../exec/reference.js";
+import { tensor } from "../ir/tensor.js";
+import { lossGraph } from "./problem/loss-graph.js";
+import { resolveProblem } from "./problem/resolve.js";
+import { loadModelSource } from "./train/spec-source.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
 import { mlpProblem } from "./problem/from-mlp.js";
 import { parseModelSpec, type ModelSpecInput } from "./spec.js";
 
@@ -85,4 +94,38 @@ describe("explained symmetry certificates", () => {
     expect(t.code).toBe(0);
     expect(t.out).toContain(doc.explanation);
   });
+});
+
+describe("channel swaps of imported ONNX models as symmetry candidates", () => {
+  const FIX = join(process.cwd(), "test/fixtures/onnx");
+  const root = mkdtempSync(join(tmpdir(), "losscape-onnx-sym-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const problemOf = (name: string) => {
+    const path = join(root, `${name}.json`);
+    writeFileSync(path, JSON.stringify({ model: { type: "onnx", path: join(FIX, `${name}.onnx`) }, loss: "cross_entropy", data: { x: join(FIX, `${name}.x.npy`), y: join(FIX, `${name}.y.npy`) } }));
+    return resolveProblem(loadModelSource(path));
+  };
+
+  it.each([["cnn_bn", ["conv2"]], ["resblock_ln", ["mid+inp"]], ["lenet_view", ["conv1", "conv2", "fc1"]]] as const)(
+    "%s: every candidate swaps two units of one group and keeps the loss (groups %j)",
+    async (name, groups) => {
+      const p = problemOf(name);
+      const { graph } = lossGraph(p, { withAccuracy: false });
+      const ex = createReferenceExecutor();
+      const loss = async (t: Float64Array) => (await ex.run(graph, { theta: tensor([t.length], t) }))["loss"]!.data[0]!;
+      const a = p.theta0!;
+      const la = await loss(a);
+      const seen = new Set<string>();
+      for (const c of onnxSymmetryCandidates(p, a, "the model's own weights")) {
+        seen.add(c.symmetry.group);
+        expect(c.symmetry.kind).toBe("swap");
+        expect(c.description).toContain(`unit ${c.symmetry.units[0]} ↔ unit ${c.symmetry.units[1]}`);
+        expect(Math.abs((await loss(c.thetaB)) - la)).toBeLessThanOrEqual(1e-12 * Math.max(1, la));
+        // A swap moves entries, it does not change them.
+        expect(Array.from(c.thetaB).sort()).toEqual(Array.from(a).sort());
+      }
+      // cnn_bn's conv1 channels carry distinct BatchNorm statistics, which the loss holds fixed: no swap there.
+      expect([...seen].sort()).toEqual([...groups]);
+    }
+  );
 });

@@ -27,6 +27,8 @@ import type { LossProblem } from "./problem/loss-problem.js";
 import { lossGraph } from "./problem/loss-graph.js";
 import { hiddenActivations, type ActivationName, type ModelSpec } from "./spec.js";
 import { initParams } from "./train/init.js";
+import { onnxSymmetry } from "../symmetry/onnx-structure.js";
+import { applyPermutations, describeMembers } from "../symmetry/permute.js";
 import { createOptimizer } from "./train/optimizers.js";
 
 export interface NetworkConvexityOptions {
@@ -72,8 +74,10 @@ export interface SegmentProfile {
 /** The symmetry a certificate was built from: which units, and what was done to them (units 1-based). */
 export interface SymmetryMove {
   kind: "swap" | "sign-flip" | "rescale";
-  /** The hidden layer (1 = the first layer's outputs). */
-  layer: number;
+  /** An MLP's hidden layer (1 = the first layer's outputs). */
+  layer?: number;
+  /** The unit group, as `losscape align` names it ("layer1"; an ONNX model's "conv1", "mid+inp"). */
+  group: string;
   /** swap: the two units exchanged; sign-flip and rescale: the one unit. */
   units: number[];
   /** rescale: incoming weights (and bias) ×incoming, outgoing ×outgoing; sign-flip: −1 and −1. */
@@ -186,7 +190,7 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       const cancels = a.every((p, k) => thetaA[p]! + thetaA[b[k]!]! === 0);
       yield {
         thetaA, thetaB, t: 0.5, strategy: "symmetry",
-        symmetry: { kind: "swap", layer: h.layer, units: [i + 1, j + 1] },
+        symmetry: { kind: "swap", layer: h.layer, group: `layer${h.layer}`, units: [i + 1, j + 1] },
         description:
           `θa is ${origin}; θb is θa with units ${i + 1} and ${j + 1} of ${where} swapped (unit ${i + 1} ↔ unit ${j + 1}: their incoming weights and biases, ` +
           `and their outgoing weights), so the network computes the same function and L(θb) = L(θa); ` +
@@ -199,7 +203,7 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       for (const i of units) {
         yield {
           thetaA, thetaB: scaleUnit(thetaA, h, i, -1, -1), t: 0.5, strategy: "symmetry",
-          symmetry: { kind: "sign-flip", layer: h.layer, units: [i + 1], factors: { incoming: -1, outgoing: -1 } },
+          symmetry: { kind: "sign-flip", layer: h.layer, group: `layer${h.layer}`, units: [i + 1], factors: { incoming: -1, outgoing: -1 } },
           description:
             `θa is ${origin}; θb is θa with the signs of unit ${i + 1} of ${where} flipped (incoming and outgoing weights): ` +
             `${h.activation} is odd, so the network computes the same function and L(θb) = L(θa); ` +
@@ -211,13 +215,43 @@ export function* symmetryCandidates(spec: ModelSpec, layout: ParamLayout, thetaA
       for (const i of units) {
         yield {
           thetaA, thetaB: scaleUnit(thetaA, h, i, 4, 0.25), t: 0.5, strategy: "symmetry",
-          symmetry: { kind: "rescale", layer: h.layer, units: [i + 1], factors: { incoming: 4, outgoing: 0.25 } },
+          symmetry: { kind: "rescale", layer: h.layer, group: `layer${h.layer}`, units: [i + 1], factors: { incoming: 4, outgoing: 0.25 } },
           description:
             `θa is ${origin}; θb is θa with unit ${i + 1} of ${where} rescaled, incoming weights ×4 and outgoing ×1/4: ` +
             `${h.activation} is positively homogeneous, so the network computes the same function and L(θb) = L(θa); ` +
             `at the midpoint the unit's output is scaled by (1+4)/2·(1+1/4)/2 = 25/16 ≠ 1, which changes the function`
         };
       }
+    }
+  }
+}
+
+/**
+ * Channel swaps of an imported ONNX model: two units of one traced group (see src/symmetry) exchanged
+ * in every tensor the group touches. A group that moves BatchNormalization statistics is used only for
+ * pairs whose statistics are equal, since the loss holds the buffers fixed.
+ */
+export function* onnxSymmetryCandidates(problem: LossProblem, thetaA: Float64Array, origin: string): Generator<SymmetryCandidate> {
+  const onnx = problem.structure.onnx;
+  if (!onnx) return;
+  const s = onnxSymmetry(problem, onnx);
+  for (const g of s.groups) {
+    const perBlock = g.size / (g.blocks ?? 1);
+    const buffers = g.members.filter((m) => m.kind === "buffer");
+    const pairs = unitPairs(g.size, 200).filter(([i, j]) => Math.floor(i / perBlock) === Math.floor(j / perBlock)).slice(0, 15);
+    for (const [i, j] of pairs) {
+      const perm = Array.from({ length: g.size }, (_, k) => (k === i ? j : k === j ? i : k));
+      const moved = applyPermutations(s, problem.layout, thetaA, s.buffers, new Map([[g.name, perm]]));
+      if (buffers.some((m) => !moved.buffers[m.tensor]!.every((v, k) => v === s.buffers[m.tensor]![k]))) continue;
+      const thetaB = moved.theta;
+      if (thetaB.every((v, k) => v === thetaA[k])) continue;
+      yield {
+        thetaA, thetaB, t: 0.5, strategy: "symmetry",
+        symmetry: { kind: "swap", group: g.name, units: [i + 1, j + 1] },
+        description:
+          `θa is ${origin}; θb is θa with units ${i + 1} and ${j + 1} of ${g.name} swapped (unit ${i + 1} ↔ unit ${j + 1} in ${describeMembers(g).join(", ")}), ` +
+          `so the network computes the same function and L(θb) = L(θa); the midpoint averages the two units into two identical copies and loses the fit`
+      };
     }
   }
 }
@@ -476,6 +510,7 @@ export async function analyzeNetworkConvexity(problem: LossProblem, opts: Networ
     budgetSeconds: Math.max(0.1, (deadline - Date.now()) / 1000) * (opts.blocks === false ? 1 : 0.6),
     symmetry: function* () {
       if (spec) for (const r of refs) yield* symmetryCandidates(spec, layout, r.theta, r.origin);
+      else for (const r of refs) yield* onnxSymmetryCandidates(problem, r.theta, r.origin);
     },
     starts: refs.map((r) => r.theta)
   });
