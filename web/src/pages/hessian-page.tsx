@@ -216,6 +216,16 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
             {spectrum.seconds.toFixed(2)} s.
             {spectrum.negativeCurvature ? " The loss is not convex around θ." : ""}
           </p>
+          <div class="grid2 main-figure compact">
+            {spectrum.svgSpectrum ? <SvgFigure
+                svg={spectrum.svgSpectrum}
+                alt={`exact Hessian eigenvalues of ${spectrum.n} parameters, sorted${spectrum.counts ? `: ${spectrum.counts.negative} negative, ${spectrum.counts.zero} zero (|λ| ≤ ${spectrum.zeroTolerance.toExponential(1)}), ${spectrum.n - spectrum.counts.negative - spectrum.counts.zero} positive` : ""}`}
+                testId="spectrum-plot"
+                name="hessian-spectrum"
+                readout={(h) => `rank ${Math.round(h.x)}, λ ≈ ${short(h.y)} (pointer height)`}
+              /> : null}
+            {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="Hessian spectral density estimated by stochastic Lanczos quadrature (SLQ)" testId="density-plot" name="hessian-density" /> : null}
+          </div>
           <table class="facts">
             <tbody>
               <tr>
@@ -228,16 +238,6 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
               </tr>
             </tbody>
           </table>
-          <div class="grid2">
-            {spectrum.svgSpectrum ? <SvgFigure
-                svg={spectrum.svgSpectrum}
-                alt={`exact Hessian eigenvalues of ${spectrum.n} parameters, sorted${spectrum.counts ? `: ${spectrum.counts.negative} negative, ${spectrum.counts.zero} zero (|λ| ≤ ${spectrum.zeroTolerance.toExponential(1)}), ${spectrum.n - spectrum.counts.negative - spectrum.counts.zero} positive` : ""}`}
-                testId="spectrum-plot"
-                name="hessian-spectrum"
-                readout={(h) => `rank ${Math.round(h.x)}, λ ≈ ${short(h.y)} (pointer height)`}
-              /> : null}
-            {spectrum.svgDensity ? <SvgFigure svg={spectrum.svgDensity} alt="Hessian spectral density estimated by stochastic Lanczos quadrature (SLQ)" testId="density-plot" name="hessian-density" /> : null}
-          </div>
         </div>
       ) : null}
       {dirs.length ? (
