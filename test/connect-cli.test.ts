@@ -3,6 +3,7 @@
  * are the ones in their JSON files and manifests, a stopped and resumed connect run equals an
  * uninterrupted one, and bad input exits 2 having written nothing.
  */
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,40 @@ describe("losscape connect", () => {
       expect(readFileSync(join(root, "r", f)).equals(readFileSync(join(root, "c", f))), f).toBe(true);
     }
   });
+
+  it("killed mid-run (SIGKILL after its first checkpoint), then resumed, it equals the uninterrupted run byte for byte", async () => {
+    const bin = new URL("../bin/losscape.js", import.meta.url).pathname;
+    expect(existsSync(new URL("../dist/cli/main.js", import.meta.url).pathname), "build first: npm run build").toBe(true);
+    const args = ["connect", "moons-mlp", "m2/theta.npy", "--params", "m1/theta.npy", "--seed", "3", "--points", "11", "--batch-size", "16", "--epochs", "60", "--no-plots", "--no-progress"];
+    const ck = join(root, "killed", "checkpoint.json");
+    const child = spawn(process.execPath, [bin, ...args, "--out", "killed"], { cwd: root, stdio: "ignore" });
+    const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+    let killed = false;
+    await new Promise<void>((res, rej) => {
+      const timer = setInterval(() => {
+        if (existsSync(ck)) {
+          clearInterval(timer);
+          killed = child.kill("SIGKILL");
+          res();
+        }
+      }, 2);
+      void exited.then(() => {
+        clearInterval(timer);
+        if (!killed) rej(new Error("the child finished before it could be killed"));
+      });
+    });
+    await exited;
+    const at = json<{ epoch: number }>("killed", "checkpoint.json").epoch;
+    expect(at).toBeLessThan(60);
+    expect(existsSync(join(root, "killed", "profiles.json"))).toBe(false);
+    const resumed = await run(...args, "--out", "killed", "--resume");
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain(`trained ${60 - at} epoch(s) after the checkpoint's ${at}`);
+    expect((await run(...args, "--out", "whole")).code).toBe(0);
+    for (const f of ["bend-1.npy", "profiles.json", "profiles.csv", "checkpoint.json"]) {
+      expect(readFileSync(join(root, "killed", f)).equals(readFileSync(join(root, "whole", f))), f).toBe(true);
+    }
+  }, 60_000);
 
   it("resuming with other inputs is refused and names what changed; the checkpoint is untouched", async () => {
     const before = readFileSync(join(root, "r", "checkpoint.json"));
