@@ -5,6 +5,7 @@ import type { JensenCertificate } from "../../../src/convexity/curvature/jensen-
 import { isAbort, messageOf, postJson, type Meta } from "../api.js";
 import { NumberField, useFieldErrors } from "../components/checked-field.js";
 import { Announce } from "../components/live-region.js";
+import { Capped } from "../components/capped-list.js";
 import { DcpTreeView } from "../components/dcp-tree.js";
 import { figureWidth } from "../components/figure-width.js";
 import { short } from "../components/plot-frames.js";
@@ -229,23 +230,23 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
                 <tbody>
                   <tr>
                     <th>convex on</th>
-                    <td>{r.convexIntervals.length ? r.convexIntervals.map(iv).join(", ") : r.convexNowhere ? "nowhere (proven)" : "no interval proven"}</td>
+                    <td>{r.convexIntervals.length ? <Capped items={r.convexIntervals.map(iv)} sep=", " /> : r.convexNowhere ? "nowhere (proven)" : "no interval proven"}</td>
                   </tr>
                   <tr>
                     <th>concave on</th>
-                    <td>{r.concaveIntervals.length ? r.concaveIntervals.map(iv).join(", ") : r.concaveNowhere ? "nowhere (proven)" : "no interval proven"}</td>
+                    <td>{r.concaveIntervals.length ? <Capped items={r.concaveIntervals.map(iv)} sep=", " /> : r.concaveNowhere ? "nowhere (proven)" : "no interval proven"}</td>
                   </tr>
                   {r.undecided.length > 0 && (
                     <tr>
                       <th>undecided on</th>
-                      <td data-testid="undecided">{r.undecided.map(iv).join(", ")}</td>
+                      <td data-testid="undecided"><Capped items={r.undecided.map(iv)} sep=", " /></td>
                     </tr>
                   )}
                   <tr>
                     <th>inflections</th>
                     <td data-testid="inflections">
                       {r.inflectionPoints.length
-                        ? r.inflectionPoints.map((p) => (p.exact ? `at ${n(p.x)} (exactly)` : `in ${iv(p.enclosure)}`)).join(", ")
+                        ? <Capped items={r.inflectionPoints.map((p) => (p.exact ? `at ${n(p.x)} (exactly)` : `in ${iv(p.enclosure)}`))} sep=", " />
                         : r.undecided.length ? "none proven" : "none"}
                     </td>
                   </tr>
@@ -253,17 +254,17 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
                     <th>kinks</th>
                     <td data-testid="kinks">
                       {r.kinks.length
-                        ? r.kinks.map((k) => `x = ${n(k.x)}: f' jumps by ${k.slopeJump > 0 ? "+" : ""}${k.exactSlopeJump ?? n(k.slopeJump)} (${k.kind})`).join("; ")
+                        ? <Capped items={r.kinks.map((k) => `x = ${n(k.x)}: f' jumps by ${k.slopeJump > 0 ? "+" : ""}${k.exactSlopeJump ?? n(k.slopeJump)} (${k.kind})`)} sep="; " />
                         : "none"}
                     </td>
                   </tr>
                   <tr>
                     <th>minima</th>
-                    <td>{r.minima.length ? r.minima.map((m) => (m.to !== undefined ? `${iv([m.x, m.to])} (flat)` : `x = ${n(m.x)}, f = ${n(m.f)}`)).join("; ") : "none inside"}</td>
+                    <td>{r.minima.length ? <Capped items={r.minima.map((m) => (m.to !== undefined ? `${iv([m.x, m.to])} (flat)` : `x = ${n(m.x)}, f = ${n(m.f)}`))} sep="; " /> : "none inside"}</td>
                   </tr>
                   <tr>
                     <th>maxima</th>
-                    <td>{r.maxima.length ? r.maxima.map((m) => (m.to !== undefined ? `${iv([m.x, m.to])} (flat)` : `x = ${n(m.x)}, f = ${n(m.f)}`)).join("; ") : "none inside"}</td>
+                    <td>{r.maxima.length ? <Capped items={r.maxima.map((m) => (m.to !== undefined ? `${iv([m.x, m.to])} (flat)` : `x = ${n(m.x)}, f = ${n(m.f)}`))} sep="; " /> : "none inside"}</td>
                   </tr>
                 </tbody>
               </table>
