@@ -22,15 +22,50 @@ export const PLOT_WIDTH = 820;
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
 const HATCH = "#555555";
 
+/**
+ * At most this many kink and inflection lines, and this many extremum markers, per figure: sin(x) on
+ * [-1e4, 1e4] has 3636 inflections, and a line for each made a 4 MB picture of solid grey.
+ */
+export const MAX_CURVATURE_MARKS = 60;
+
+/** `max` items spread evenly over the list (first and last kept), or the whole list when it is short enough. */
+function spread<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]!);
+}
+
 /** Elementary stretches of the domain labelled by which of the convex/concave interval lists cover them. */
 function curvatureShading(r: CurvatureResult): ShadedRange[] {
   const cuts = [...new Set([r.domain[0], r.domain[1], ...r.convexIntervals.flat(), ...r.concaveIntervals.flat()])].sort((a, b) => a - b);
-  const inAny = (list: readonly (readonly [number, number])[], u: number, v: number): boolean => list.some(([a, b]) => a <= u && v <= b);
+  // Every interval end is a cut, so an elementary stretch lies inside the union of a list exactly when
+  // it lies inside one of its intervals: a binary search over the merged, sorted union answers it
+  // (a scan per stretch was quadratic: seconds for the 3636 inflections of sin on [-1e4, 1e4]).
+  const union = (list: readonly (readonly [number, number])[]): [number, number][] => {
+    const out: [number, number][] = [];
+    for (const [a, b] of [...list].sort((p, q) => p[0] - q[0])) {
+      const last = out[out.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else out.push([a, b]);
+    }
+    return out;
+  };
+  const convexU = union(r.convexIntervals), concaveU = union(r.concaveIntervals);
+  const inAny = (list: readonly [number, number][], u: number, v: number): boolean => {
+    let lo = 0, hi = list.length - 1, at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]![0] <= u) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at >= 0 && v <= list[at]![1];
+  };
   const out: ShadedRange[] = [];
   const labelled = new Set<string>();
   for (let i = 0; i + 1 < cuts.length; i++) {
     const u = cuts[i]!, v = cuts[i + 1]!;
-    const cx = inAny(r.convexIntervals, u, v), cv = inAny(r.concaveIntervals, u, v);
+    const cx = inAny(convexU, u, v), cv = inAny(concaveU, u, v);
     if (!cx && !cv) continue;
     const kind = cx && cv ? "linear (convex and concave)" : cx ? "convex (proven)" : "concave (proven)";
     const color = cx && cv ? SEMANTIC.linear : cx ? SEMANTIC.convex : SEMANTIC.concave;
@@ -50,9 +85,17 @@ function hatch(ranges: readonly (readonly [number, number])[], xDom: readonly [n
   const out: LineSegment[] = [];
   const span = xDom[1] - xDom[0];
   const step = span / 110, run = span / 70;
-  for (const [u0, v0] of ranges) {
+  const minW = span / 250;
+  // Stretches closer than a few pixels are hatched as one: thousands of them (sin on a wide domain)
+  // would otherwise draw a line per stretch and pixel.
+  const merged: [number, number][] = [];
+  for (const [u, v] of [...ranges].sort((p, q) => p[0] - q[0])) {
+    const last = merged[merged.length - 1];
+    if (last && u - last[1] < minW) last[1] = Math.max(last[1], v);
+    else merged.push([u, v]);
+  }
+  for (const [u0, v0] of merged) {
     // A stretch too narrow to see is drawn a few pixels wide around its middle.
-    const minW = span / 250;
     const c = u0 / 2 + v0 / 2;
     const [u, v] = v0 - u0 < minW ? [c - minW / 2, c + minW / 2] : [u0, v0];
     for (let x0 = u - run; x0 < v; x0 += step) {
@@ -115,7 +158,7 @@ export interface CurvaturePlotOptions {
 export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions = {}): string {
   const s = r.samples;
   if (!s) throw new Error("curvaturePlot needs a result computed with samples");
-  const vlines: VerticalMarker[] = [
+  const allVlines: VerticalMarker[] = [
     ...r.kinks.map((k) => ({
       x: k.x,
       label: `kink ${k.slopeJump > 0 ? "+" : ""}${fmt(k.slopeJump)}`,
@@ -124,11 +167,22 @@ export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions 
       dash: "5 3"
     })),
     ...r.inflectionPoints.map((p) => ({ x: p.x, label: `inflection ${fmt(p.x)}`, legend: "inflection point (proven)", color: "#555555", dash: "2 3" }))
-  ];
+  ].sort((a, b) => a.x - b.x);
+  const vlines = spread(allVlines, MAX_CURVATURE_MARKS);
   const segments: LineSegment[] = [];
-  const points: PointMarker[] = [];
-  for (const m of r.minima) if (m.to === undefined) points.push({ x: m.x, y: m.f, label: "local minimum", shape: "triangle-up", color: "#000000" });
-  for (const m of r.maxima) if (m.to === undefined) points.push({ x: m.x, y: m.f, label: "local maximum", shape: "triangle-down", color: "#000000" });
+  const extrema: PointMarker[] = [
+    ...r.minima.filter((m) => m.to === undefined).map((m): PointMarker => ({ x: m.x, y: m.f, label: "local minimum", shape: "triangle-up", color: "#000000" })),
+    ...r.maxima.filter((m) => m.to === undefined).map((m): PointMarker => ({ x: m.x, y: m.f, label: "local maximum", shape: "triangle-down", color: "#000000" }))
+  ].sort((a, b) => a.x - b.x);
+  const points = spread(extrema, MAX_CURVATURE_MARKS);
+  // Stretches a few pixels wide each are noise, not information: past the cap none is shaded.
+  const shading = curvatureShading(r);
+  const shaded = shading.length <= 4 * MAX_CURVATURE_MARKS ? shading : [];
+  const thinned = [
+    ...(shaded.length < shading.length ? [`none of ${shading.length} convex and concave stretches shaded`] : []),
+    ...(vlines.length < allVlines.length ? [`${vlines.length} of ${allVlines.length} kinks and inflections`] : []),
+    ...(points.length < extrema.length ? [`${points.length} of ${extrema.length} extrema`] : [])
+  ];
   // Drawn last so the certificate's point stays visible where it coincides with an extremum.
   const cert = r.certificates.notConvex ?? r.certificates.notConcave;
   if (cert) {
@@ -137,7 +191,7 @@ export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions 
     points.push({ x: cert.midpoint, y: cert.fMid, label: "f at t·x1 + (1−t)·x2", color: "#d62728", shape: "diamond" });
   }
   // Kinks as jumps: f' ends on one side and starts on the other (the samples break there).
-  const slopePoints: PointMarker[] = r.kinks.flatMap((k) => [
+  const slopePoints: PointMarker[] = spread(r.kinks, MAX_CURVATURE_MARKS / 2).flatMap((k) => [
     { x: k.x, y: k.leftSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" },
     { x: k.x, y: k.rightSlope, label: "one-sided slopes f'(x−), f'(x+) at a kink", shape: "circle" as const, color: "#444444" }
   ]);
@@ -146,10 +200,10 @@ export function curvaturePlot(r: CurvatureResult, options: CurvaturePlotOptions 
   const undecidedLabel = "undecided (nothing proven)";
   const cut = (label: string, c: boolean): string => (c ? `${label} (clipped at a pole)` : label);
   return linePlot({
-    title: `${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]: ${r.verdict}`,
+    title: `${r.canonical} on [${r.domain[0]}, ${r.domain[1]}]: ${r.verdict}${thinned.length ? ` (${thinned.join("; ")} marked)` : ""}`,
     xLabel: "x",
     xDomain: xDom,
-    shaded: curvatureShading(r),
+    shaded,
     vlines,
     width: options.width ?? PLOT_WIDTH,
     panels: [
