@@ -152,7 +152,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
         const max = (v: Float64Array): number => v.reduce((m, x) => Math.max(m, x), -Infinity);
         const trained = r.epochsThisRun > 0 ? `trained ${r.epochsThisRun} epoch(s)${r.resumedFrom !== null ? ` after the checkpoint's ${r.resumedFrom}` : ""}` : `the checkpoint already has all ${r.history.length} epochs`;
         process.stdout.write(
-          `${trained}; mean loss along the curve in the last epoch ${r.history[r.history.length - 1]!.toPrecision(5)}\n` +
+          `${trained}; last epoch's mean loss at its sampled t (${r.stepsPerEpoch} step${r.stepsPerEpoch > 1 ? "s" : ""}) ${r.history[r.history.length - 1]!.toPrecision(5)}\n` +
             `L(A) ${r.line.barrier.lossA.toPrecision(5)}, L(B) ${r.line.barrier.lossB.toPrecision(5)}\n` +
             `straight line: max loss ${max(r.line.loss).toPrecision(5)}, ${formatBarrier(r.line.barrier)}\n` +
             `curve:         max loss ${max(r.curve.loss).toPrecision(5)}, ${formatBarrier(r.curve.barrier)}\n` +

@@ -41,7 +41,9 @@ export interface ConnectResult {
   /** Epochs trained by this call (0 when the checkpoint already had them all). */
   epochsThisRun: number;
   resumedFrom: number | null;
+  /** Mean over each epoch's steps of the loss at the sampled φ(t). */
   history: number[];
+  stepsPerEpoch: number;
   files: string[];
   seconds: number;
   manifest: Record<string, unknown>;
@@ -232,7 +234,7 @@ export async function runConnect(
   };
   writeFileAtomic(join(outDir, CONNECT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
-    outDir, line, curve, epochsThisRun: train.epochs - (start?.epoch ?? 0), resumedFrom: start?.epoch ?? null, history: done.history,
+    outDir, line, curve, epochsThisRun: train.epochs - (start?.epoch ?? 0), resumedFrom: start?.epoch ?? null, history: done.history, stepsPerEpoch: Math.ceil(n / batch),
     files: [...Object.values(files), CONNECT_FILES.manifest], seconds, manifest
   };
 }
