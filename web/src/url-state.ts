@@ -133,16 +133,18 @@ export function noteHash(): void {
 /** Fired on window after writeHash changes the URL (pushState and replaceState fire no event of their own). */
 export const HASH_WRITTEN = "losscape:hash-written";
 
-interface EntryState {
-  losscapeAnalysed?: boolean;
-}
-
-const analysedHere = (): boolean => (history.state as EntryState | null)?.losscapeAnalysed === true;
+/**
+ * The hash of the view whose analysis is on screen. It lives here rather than in history.state:
+ * marking an entry with replaceState is a navigation, and one in the middle of a streamed reply makes
+ * Chromium's DevTools (and so Playwright) drop that reply's body. Pages mark again whenever they show
+ * a view's results (after Back, after a tab link), so the mark is always that of the current entry.
+ */
+let analysedHash: string | null = null;
 
 /**
  * Write the page's keys into the hash. History holds one entry per analysis plus one draft on top:
  * an edit after an analysis pushes a new entry, further edits replace that draft, and `analysis`
- * marks the current entry as analysed, so Back steps from analysis to analysis.
+ * marks the current view as analysed, so Back steps from analysis to analysis.
  */
 export function writeHash<S extends Record<string, Field>>(page: PageName, registry: StateRegistry<S>, value: StateOf<S>, analysis = false): void {
   const params = new URLSearchParams();
@@ -150,14 +152,13 @@ export function writeHash<S extends Record<string, Field>>(page: PageName, regis
   registry.write(value, params);
   const next = `#${params.toString()}`;
   lastHashes.set(page, next);
-  const mark: EntryState | null = analysis ? { losscapeAnalysed: true } : null;
-  if (window.location.hash === next) {
-    if (analysis && !analysedHere()) history.replaceState(mark, "", next);
-    return;
+  const current = window.location.hash;
+  if (current !== next) {
+    if (analysedHash !== null && analysedHash === current) history.pushState(null, "", next);
+    else history.replaceState(null, "", next);
+    window.dispatchEvent(new Event(HASH_WRITTEN));
   }
-  if (analysedHere()) history.pushState(mark, "", next);
-  else history.replaceState(mark, "", next);
-  window.dispatchEvent(new Event(HASH_WRITTEN));
+  if (analysis) analysedHash = next;
 }
 
 /** The written form of a value, to compare two states. */

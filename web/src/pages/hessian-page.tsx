@@ -112,6 +112,7 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
     const known = finished.get(key);
     setSpectrum(known?.spectrum ?? null);
     setDirs(known?.dirs ?? []);
+    if (known) page.analysed();
   }, [page.revision]);
 
   // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.

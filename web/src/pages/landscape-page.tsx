@@ -136,7 +136,9 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
   useEffect(() => {
     if (page.revision === 0) return;
     if (running) job.cancel();
-    show(finished.get(key) ?? null);
+    const known = finished.get(key) ?? null;
+    show(known);
+    if (known) page.analysed();
   }, [page.revision]);
 
   // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
