@@ -65,7 +65,7 @@ export function nodeLabel(path: string, node: ParsedNode): string {
 const IMPORTER_OPS = ["Constant", "ConstantOfShape", "Dropout", "Gather", "Identity", "Range", "Shape", "Size", "Split", "Squeeze", "Unsqueeze"];
 
 /** IR records that are not ONNX node types of their own. */
-const NOT_IMPORTABLE = new Set(["Input", "MaxPoolIndices"]);
+const NOT_IMPORTABLE = new Set(["Input", "MaxPoolIndices", "IndexSelect"]);
 
 export function supportedOpTypes(): string[] {
   const names = new Set<string>(IMPORTER_OPS);

@@ -105,3 +105,39 @@ describe("float32 Conv over many input channels (the weight gradient's form) as 
     }
   });
 });
+
+describe("Conv whose output is smaller than its kernel (the weight gradient's form), group 1: windows by one IndexSelect", () => {
+  it("has no Conv or Slice left and matches the reference with strides, dilations and pads (float64, float32; gradient and HVP)", async () => {
+    const cases = [
+      { x: [3, 5, 9, 8], w: [4, 5, 6, 5], attrs: { strides: [2, 1], dilations: [1, 2], pads: [1, 0, 2, 1] } },
+      { x: [2, 3, 11], w: [2, 3, 7], attrs: { strides: [3], pads: [2, 1] } },
+      // wide enough (>= 256 channels) that float32 also takes this form
+      { x: [2, 260, 6, 6], w: [3, 260, 5, 4], attrs: {} }
+    ];
+    const ort32 = createOnnxExecutor({ threads: 1, dtype: "float32" });
+    try {
+      for (const [i, c] of cases.entries()) {
+        const g = new GraphBuilder("float64");
+        const x = g.input("x", c.x);
+        const w = g.input("w", c.w);
+        const y = g.conv(x, w, undefined, c.attrs);
+        expect(sizeOf(y.shape.slice(2)), `case ${i}`).toBeLessThan(sizeOf(c.w.slice(2)));
+        const graph = g.build({ y });
+        const ops = decomposeForOnnx(graph).nodes.map((n) => n.op);
+        expect(ops).toContain("IndexSelect");
+        for (const op of ["Conv", "Slice"]) expect(ops, `case ${i}`).not.toContain(op);
+        const feeds = { x: rand(c.x, 20 * i + 1), w: rand(c.w, 20 * i + 2) };
+        const want = evaluate(graph, feeds).y!.data;
+        expect(relErr((await ort64.run(graph, feeds)).y!.data, want), `case ${i}`).toBeLessThan(1e-12);
+        expect(relErr((await ort32.run(graph, feeds)).y!.data, want), `case ${i} float32`).toBeLessThan(2e-4 * Math.sqrt(sizeOf(c.w.slice(1))));
+        const h = hvp(g.build({ L: g.reduceSum(g.mul(g.tanh(y), y)) }), { wrt: ["x", "w"] });
+        const tfeeds: Record<string, Tensor> = { ...feeds, [tangentName("x")]: rand(c.x, 20 * i + 3), [tangentName("w")]: rand(c.w, 20 * i + 4) };
+        const ref = evaluate(h, tfeeds), got = await ort64.run(h, tfeeds);
+        // the HVP sums products of products in another order than the reference: rounding of ~1e-12 of the scale
+        for (const k of Object.keys(ref)) expect(relErr(got[k]!.data, ref[k]!.data), `case ${i} ${k}`).toBeLessThan(1e-10);
+      }
+    } finally {
+      await ort32.dispose();
+    }
+  });
+});

@@ -81,8 +81,9 @@ export function padZeros(g: GraphBuilder, v: Value, axis: number, before: number
 /**
  * float64 Conv from ops onnxruntime has in float64 (its CPU provider registers Conv for float32
  * only — measured: "Could not find an implementation for Conv(11)"): zero padding by Concat, one
- * strided Slice per kernel offset (or per output position, whichever are fewer — weight gradients
- * have big kernels and small outputs), then one batched MatMul over groups.
+ * strided Slice per kernel offset (or, where the output is smaller than the kernel — weight gradients —
+ * one IndexSelect of every window's cells for group 1, a Slice per output position otherwise), then one
+ * batched MatMul over groups.
  */
 function im2colConv(g: GraphBuilder, x: Value, w: Value, b: Value | undefined, geo: ConvGeometry): Value {
   const r = geo.kernel.length;
@@ -111,6 +112,22 @@ function im2colConv(g: GraphBuilder, x: Value, w: Value, b: Value | undefined, g
     const prod = g.matmul(wm, g.reshape(g.concat(cols, 2), [G, Cg * K, N * O]));
     const out = swap01(g, g.reshape(prod, [geo.cOut, N, ...geo.outSize]));
     return b ? g.add(out, biasShape(g, b, out.rank)) : out;
+  } else if (G === 1) {
+    // Every window's cells gathered in one IndexSelect from x laid out [N, H·W, C]: each pick is a run of
+    // C contiguous values (C is the batch in a weight gradient, 2000 for LeNet over 2000 digits), where a
+    // strided Slice per output position copies rows of a few values and a Concat copies it all again.
+    const padded = xp.shape.slice(2);
+    const pstr = padded.map((_, a) => padded.slice(a + 1).reduce((p, q) => p * q, 1));
+    const C = geo.cIn, M = geo.cOut;
+    const cells = grid(geo.outSize).flatMap((o) =>
+      grid(geo.kernel).map((k) => k.reduce((f, kk, a) => f + (o[a]! * geo.strides[a]! + kk * geo.dilations[a]!) * pstr[a]!, 0))
+    );
+    const xq = g.reshape(g.transpose(xp, [0, ...axes, 1]), [N, sizeOf(padded), C]);
+    const cols = g.reshape(g.op("IndexSelect", [xq], { axis: 1, indices: cells }), [N * O, K * C]);
+    // W as [M, K·C] keeps C innermost (a [.., C, M] layout transposed runs of M = a few values: measured
+    // ~4x slower); its transpose is folded into the GEMM by onnxruntime.
+    const wmk = g.reshape(g.transpose(g.reshape(w, [M, C, K]), [0, 2, 1]), [M, K * C]);
+    y = g.transpose(g.reshape(g.matmul(cols, g.transpose(wmk, [1, 0])), [N, O, M]), [0, 2, 1]);
   } else {
     const windows = grid(geo.outSize).map((o) => {
       const starts = o.map((oo, a) => oo * geo.strides[a]!);

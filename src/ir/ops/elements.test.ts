@@ -277,3 +277,53 @@ describe("MaxPoolIndices", () => {
     expect(() => g.op("MaxPoolIndices", [x], { kernel_shape: [2, 2], storage_order: 1 })).toThrow(/storage_order/);
   });
 });
+
+// ---- IndexSelect ---------------------------------------------------------------------------------------------
+
+describe("IndexSelect", () => {
+  const SEL = [
+    { shape: [5], axis: 0, indices: [4, 0, 0, 2] },
+    { shape: [2, 4, 3], axis: 1, indices: [3, 1, 1, 0, 3, 2] },
+    { shape: [3, 2], axis: -1, indices: [1] }
+  ];
+  const sel = (c: (typeof SEL)[number]) => (g: GraphBuilder, x: Record<string, Value>): Value => g.op("IndexSelect", [x.a!], { axis: c.axis, indices: c.indices });
+
+  it("takes the listed positions of one axis in order (repeats allowed), in the reference, the exact kernel and onnxruntime", async () => {
+    const rng = createRng(6);
+    for (const c of SEL) {
+      const a = randomTensor(c.shape, rng);
+      const axis = c.axis < 0 ? c.axis + c.shape.length : c.axis;
+      const outShape = [...c.shape];
+      outShape[axis] = c.indices.length;
+      const want = Array.from({ length: sizeOf(outShape) }, (_, f) => {
+        const q = coords(outShape, f);
+        q[axis] = c.indices[q[axis]!]!;
+        return a.data[offset(c.shape, q)]!;
+      });
+      const graph = single(sel(c), { a: c.shape });
+      expect(evaluate(graph, { a }).y!.shape).toEqual(outShape);
+      expect(Array.from(evaluate(graph, { a }).y!.data)).toEqual(want);
+      expect(evaluateExactFromFloat(graph, { a }).y!.data.map((r) => r.toNumber())).toEqual(want);
+      expect(Array.from((await ort64.run(graph, { a })).y!.data)).toEqual(want);
+      expect(Array.from((await ort32.run(graph, { a })).y!.data)).toEqual(want.map(Math.fround));
+    }
+  });
+
+  it("derivatives match finite differences, onnxruntime agrees on them, intervals enclose; bad indices are refused", async () => {
+    for (const c of SEL) {
+      const oc: OpCase = { name: `IndexSelect ${JSON.stringify(c)}`, inputs: { a: c.shape }, build: (g, x) => g.tanh(sel(c)(g, { a: g.sin(x.a!) })) };
+      for (const seed of [1, 2]) {
+        checkVjp(oc, seed);
+        checkJvp(oc, seed);
+        checkHvp(oc, seed);
+        for (const radius of [0, 0.1, 1]) checkEnclosure({ ...oc, build: sel(c) }, seed, radius);
+      }
+      await checkOrt(oc, ort64, ort32, 5);
+    }
+    const g = new GraphBuilder();
+    const a = g.input("a", [3, 2]);
+    expect(() => g.op("IndexSelect", [a], { axis: 0, indices: [3] })).toThrow(/out of range/);
+    expect(() => g.op("IndexSelect", [a], { axis: 0, indices: [] })).toThrow(ShapeError);
+    expect(analyzeDcp(g.build({ y: g.reduceSum(g.op("IndexSelect", [g.relu(a)], { axis: 1, indices: [1, 1] })) })).curvature).toBe("convex");
+  });
+});

@@ -58,6 +58,7 @@ import { DepthToSpace } from "./depth-to-space.js";
 import { MaxPoolIndices } from "./max-pool-indices.js";
 import { GatherElements } from "./gather-elements.js";
 import { ScatterElements } from "./scatter-elements.js";
+import { IndexSelect } from "./index-select.js";
 
 export const ALL_OPS: readonly OpDef[] = [
   Abs, Add, Cast, Concat, Constant, Cos, Div, Elu, Equal, Erf, Exp, Expand, Flatten, Gemm, Greater, Identity,
@@ -67,5 +68,5 @@ export const ALL_OPS: readonly OpDef[] = [
   BatchNormalization, Clip, Dropout, LayerNormalization, Squeeze, Unsqueeze,
   AveragePool, GlobalAveragePool, MaxPool, Pad,
   SpaceToDepth, DepthToSpace,
-  MaxPoolIndices, GatherElements, ScatterElements
+  MaxPoolIndices, GatherElements, ScatterElements, IndexSelect
 ];
