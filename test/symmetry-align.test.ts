@@ -110,6 +110,23 @@ describe("alignParams on MLPs", () => {
     expect(r.distanceAfter).toBe(0);
   });
 
+  it("activation matching on a prefix of the data (maxActivationSamples) still finds the permutation; the check uses all of it", async () => {
+    const a = await trained;
+    const b = permuteMlp(moons, a, [randomPerm(12, 21), randomPerm(10, 22)]);
+    const r = await alignParams(moons, a, b, { method: "activation", seed: 0, maxActivationSamples: 30 });
+    expect(Array.from(r.theta)).toEqual(Array.from(a));
+  });
+
+  it("dead ReLU units (constant activations, correlation 0 with everything) are matched by their weights", async () => {
+    const p = mlp({ model: { type: "mlp", layers: [2, 6, 2], activation: "relu" }, loss: "cross_entropy", data: { name: "moons", n: 50 } });
+    const a = initParams(p, 8);
+    const bias = p.layout.blocks.find((b) => b.name === "layer1.bias")!;
+    for (const u of [1, 3, 4]) a[bias.offset + u] = -100; // dead on every sample
+    const b = permuteMlp(p, a, [[4, 0, 3, 5, 1, 2]]);
+    const r = await alignParams(p, a, b, { method: "activation", seed: 0 });
+    expect(Array.from(r.theta)).toEqual(Array.from(a));
+  });
+
   it("any alignment keeps B's function: outputs of P(B) and B agree to 1e-12 (independent forward)", async () => {
     const a = initParams(moons, 1), b = initParams(moons, 2);
     for (const method of METHODS) {

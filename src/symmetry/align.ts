@@ -17,7 +17,7 @@ import { assignmentScore, maximizeAssignment } from "./hungarian.js";
 import { mlpSymmetry } from "./mlp-structure.js";
 import { onnxSymmetry } from "./onnx-structure.js";
 import { applyPermutations, blockOf, describeMembers } from "./permute.js";
-import type { SymmetryStructure, UnitGroup } from "./structure.js";
+import type { AxisMember, SymmetryStructure, UnitGroup } from "./structure.js";
 
 export type AlignMethod = "activation" | "weight";
 export const ALIGN_METHODS: readonly AlignMethod[] = ["activation", "weight"];
@@ -58,6 +58,8 @@ export interface AlignOptions {
   seed: number;
   /** Runs the activation graphs (default: the float64 reference interpreter). The check always uses the reference. */
   executor?: Executor;
+  /** Activation matching reads the activations of at most this many samples of the data (default 2000). */
+  maxActivationSamples?: number;
   /** Weight matching's limit on sweeps (default 100). */
   maxIterations?: number;
   /** A's and B's buffers (default: the problem's own, for both). */
@@ -178,14 +180,33 @@ async function activationMatching(
   thetaB: Float64Array,
   buffersA: Readonly<Record<string, Float64Array>>,
   buffersB: Readonly<Record<string, Float64Array>>,
-  executor: Executor
-): Promise<Map<string, number[]>> {
+  executor: Executor,
+  maxSamples: number
+): Promise<{ perms: Map<string, number[]>; outB?: Tensor }> {
+  // Correlations settle long before a large data set is used up: the first maxSamples samples suffice
+  // (generated data sets cycle through the classes, so a prefix stays balanced).
+  const d = problem.data;
+  const sub = d.n > maxSamples
+    ? problem.withData({ ...d, n: maxSamples, x: d.x.subarray(0, maxSamples * d.inputDim), y: d.y.subarray(0, maxSamples * d.outputDim) })
+    : problem;
   // Each group's activations depend only on the groups below it through the function, which a
   // permutation keeps: B's activations are computed once, unpermuted, and matched group by group.
-  const [ra, rb] = [await runNetwork(problem, s, thetaA, buffersA, executor, true), await runNetwork(problem, s, thetaB, buffersB, executor, true)];
+  const [ra, rb] = [await runNetwork(sub, s, thetaA, buffersA, executor, true), await runNetwork(sub, s, thetaB, buffersB, executor, true)];
   const perms = new Map<string, number[]>();
-  for (const grp of s.groups) perms.set(grp.name, assignWithinBlocks(correlation(ra.taps.get(grp.name)!, rb.taps.get(grp.name)!), grp.size, grp.blocks));
-  return perms;
+  for (const grp of s.groups) {
+    const score = correlation(ra.taps.get(grp.name)!, rb.taps.get(grp.name)!);
+    // Units the data cannot tell apart (dead ReLUs: constant activations) are told apart by the weights
+    // that compute them, with the groups below already aligned: a tie-break far below any real
+    // difference in correlation.
+    const thetaBAligned = applyPermutations(s, problem.layout, thetaB, s.buffers, perms).theta;
+    const w = weightScore(problem, s, grp, thetaA, thetaBAligned, (m) => !m.reads);
+    let top = 0;
+    for (const v of w) top = Math.max(top, Math.abs(v));
+    if (top > 0) for (let k = 0; k < score.length; k++) score[k] += (1e-9 * w[k]!) / top;
+    perms.set(grp.name, assignWithinBlocks(score, grp.size, grp.blocks));
+  }
+  // On all the data with the reference interpreter, B's outputs are the check's reference already.
+  return { perms, ...(sub === problem && executor.name === "reference" ? { outB: rb.out } : {}) };
 }
 
 /** The best permutation that keeps each of `blocks` consecutive blocks of units in place (one assignment per block). */
@@ -207,12 +228,13 @@ function weightScore(
   s: SymmetryStructure,
   grp: UnitGroup,
   thetaA: Float64Array,
-  thetaBOthers: Float64Array
+  thetaBOthers: Float64Array,
+  use: (m: AxisMember) => boolean = () => true
 ): Float64Array {
   const n = grp.size;
   const score = new Float64Array(n * n);
   for (const m of grp.members) {
-    if (m.kind !== "param") continue;
+    if (m.kind !== "param" || !use(m)) continue;
     const shape = s.shapes.get(m.tensor)!;
     const a = blockOf(problem.layout, thetaA, m.tensor), b = blockOf(problem.layout, thetaBOthers, m.tensor);
     if (m.rowBlocks) {
@@ -315,8 +337,9 @@ export async function alignParams(problem: LossProblem, thetaA: Float64Array, th
   const reference = createReferenceExecutor();
   let perms: Map<string, number[]>;
   let iterations: number | undefined, history: number[] | undefined;
+  let outB: Tensor | undefined;
   if (opts.method === "activation") {
-    perms = await activationMatching(problem, s, thetaA, thetaB, buffersA, buffersB, opts.executor ?? reference);
+    ({ perms, outB } = await activationMatching(problem, s, thetaA, thetaB, buffersA, buffersB, opts.executor ?? reference, opts.maxActivationSamples ?? 2000));
   } else {
     const w = weightMatching(problem, s, thetaA, thetaB, opts.seed, opts.maxIterations ?? 100);
     perms = w.perms;
@@ -324,10 +347,11 @@ export async function alignParams(problem: LossProblem, thetaA: Float64Array, th
     history = w.history;
   }
   const aligned = applyPermutations(s, problem.layout, thetaB, buffersB, perms);
-  const [fb, fp] = [await runNetwork(problem, s, thetaB, buffersB, reference, false), await runNetwork(problem, s, aligned.theta, aligned.buffers, reference, false)];
-  const maxOutputDiff = maxAbsDiff(fb.out.data, fp.out.data);
+  const fb = outB ?? (await runNetwork(problem, s, thetaB, buffersB, reference, false)).out;
+  const fp = (await runNetwork(problem, s, aligned.theta, aligned.buffers, reference, false)).out;
+  const maxOutputDiff = maxAbsDiff(fb.data, fp.data);
   let scale = 1;
-  for (const v of fb.out.data) scale = Math.max(scale, Math.abs(v));
+  for (const v of fb.data) scale = Math.max(scale, Math.abs(v));
   if (!(maxOutputDiff <= ALIGN_TOLERANCE * scale)) {
     throw new Error(
       `alignment check failed: the permuted network's outputs differ from B's by up to ${maxOutputDiff} (allowed ${ALIGN_TOLERANCE * scale}); ` +

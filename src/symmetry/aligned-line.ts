@@ -10,6 +10,7 @@ import type { Executor } from "../exec/executor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { float64Array, saveNpy } from "../io/npy.js";
 import type { LossProblem } from "../model/problem/loss-problem.js";
+import { UserError } from "../util/errors.js";
 import { saveParams } from "../model/train/params-file.js";
 import { selectPart, splitData, type SplitName, type SplitOptions } from "../model/train/split-data.js";
 import { alignParams, symmetryOf, type AlignMethod, type AlignResult } from "./align.js";
@@ -25,6 +26,7 @@ export async function alignedLines(
   problem: LossProblem, a: Float64Array, b: Float64Array, ts: Float64Array, ex: Executor,
   o: { method: AlignMethod; seed: number }
 ): Promise<AlignedLines> {
+  checkAlignable(problem);
   const alignment = await alignParams(problem, a, b, { method: o.method, seed: o.seed, executor: ex });
   const straight = await lineProfile(problem, a, b, ts, ex, { dtype: "float64" });
   const aligned = await lineProfile(problem, a, alignment.theta, ts, ex, { dtype: "float64" });
@@ -54,9 +56,21 @@ export const ALIGNED_LINE_FILES = {
   barriers: "barriers.json"
 } as const;
 
-/** Throws the user's error (an unsupported model) before a landscape folder is written. */
+/**
+ * Throws the user's error (an unsupported model) before a landscape folder is written. A model with
+ * buffers (BatchNormalization running statistics) is refused: the loss problem holds them fixed at the
+ * spec model's values, so the line to B's permuted θ would pair it with unpermuted statistics and end
+ * at a different function than B's — the two barriers would not compare like with like.
+ */
 export function checkAlignable(problem: LossProblem): void {
   symmetryOf(problem);
+  const buffers = Object.keys(problem.structure.onnx?.buffers ?? {});
+  if (buffers.length > 0) {
+    throw new UserError(
+      `${problem.source}: the model has buffers (${buffers.slice(0, 3).join(", ")}${buffers.length > 3 ? ", …" : ""}) that the loss holds fixed along a line, ` +
+        `so the line to B aligned would not end at B's function; align it with losscape align and compare the models directly instead`
+    );
+  }
 }
 
 export interface AlignedLineRequest {

@@ -20,7 +20,7 @@ export function mlpSymmetry(spec: ModelSpec): SymmetryStructure {
       members: [
         { tensor: `layer${l}.weight`, kind: "param", axis: 0, stride: 1 },
         ...(spec.model.bias ? [{ tensor: `layer${l}.bias`, kind: "param" as const, axis: 0, stride: 1 }] : []),
-        { tensor: `layer${l + 1}.weight`, kind: "param", axis: 1, stride: 1 }
+        { tensor: `layer${l + 1}.weight`, kind: "param", axis: 1, stride: 1, reads: true }
       ]
     });
   }

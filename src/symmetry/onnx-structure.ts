@@ -133,10 +133,10 @@ export function onnxSymmetry(problem: LossProblem, onnx: OnnxStructure): Symmetr
     return groups.length - 1;
   };
   const memberUses = new Map<string, number>();
-  const addMember = (g: number, tensorName: string, axis: number, stride: number, rowBlocks?: number): boolean => {
+  const addMember = (g: number, tensorName: string, axis: number, stride: number, rowBlocks?: number, reads = false): boolean => {
     const r = role.get(tensorName);
     if (r !== "param" && r !== "buffer") return false;
-    groups[find(g)]!.members.push({ tensor: tensorName, kind: r, axis, stride, ...(rowBlocks && rowBlocks > 1 ? { rowBlocks } : {}) });
+    groups[find(g)]!.members.push({ tensor: tensorName, kind: r, axis, stride, ...(rowBlocks && rowBlocks > 1 ? { rowBlocks } : {}), ...(reads ? { reads } : {}) });
     memberUses.set(tensorName, (memberUses.get(tensorName) ?? 0) + 1);
     return true;
   };
@@ -200,7 +200,7 @@ export function onnxSymmetry(problem: LossProblem, onnx: OnnxStructure): Symmetr
         else if (op === "Conv" && x.stride !== 1) poison(x.group, `${where} reads it after a reshape`);
         else {
           if (blocks > 1) setBlocks(x.group, blocks, `${where} is a grouped convolution whose groups do not fit`);
-          addMember(x.group, w, wInAxis, x.stride, op === "Conv" ? blocks : undefined);
+          addMember(x.group, w, wInAxis, x.stride, op === "Conv" ? blocks : undefined, true);
         }
       }
       if (!ok || out0 === "") continue;
@@ -372,7 +372,7 @@ export function onnxSymmetry(problem: LossProblem, onnx: OnnxStructure): Symmetr
     }
     const seen = new Set<string>();
     const members = s.members.filter((m) => {
-      const k = `${m.tensor}|${m.axis}|${m.stride}|${m.rowBlocks ?? 1}`;
+      const k = `${m.tensor}|${m.axis}|${m.stride}|${m.rowBlocks ?? 1}|${m.reads ? 1 : 0}`;
       if (seen.has(k)) return false;
       seen.add(k);
       return true;

@@ -21,6 +21,8 @@ export interface AxisMember {
    * (block b = o / (rows / G)) sees only input channels b·k … b·k + k − 1, numbered from 0 on axis 1.
    */
   rowBlocks?: number;
+  /** The tensor reads the group's units (a next layer's incoming axis), rather than computing them. */
+  reads?: boolean;
 }
 
 export interface UnitGroup {
