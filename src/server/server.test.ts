@@ -111,7 +111,7 @@ describe("API validation and caps", () => {
       ["/api/segment", { spec: { ...SEED_SPEC, model: { ...SEED_SPEC.model, layers: [1, 100, 100, 1] } }, thetaA: [0], thetaB: [0] }, /10401 parameters; the explorer allows at most 5000/],
       ["/api/segment", { spec: { ...SEED_SPEC, data: { x: "/etc/passwd", y: "/etc/passwd" } }, thetaA: [0], thetaB: [0] }, /data files are not read/],
       ["/api/segment", { spec: { ...SEED_SPEC, data: { name: "moons", n: 5000 }, model: { ...SEED_SPEC.model, layers: [2, 2, 1] } }, thetaA: [0], thetaB: [0] }, /at most 2000 samples/],
-      ["/api/segment", { spec: SEED_SPEC, thetaA: [1, 2], thetaB: [1, 2] }, /thetaA has 2 values; the network has 7/],
+      ["/api/segment", { spec: SEED_SPEC, thetaA: [1, 2], thetaB: [1, 2] }, /θa \(thetaA\) has 2 values; the network has 7/],
       ["/api/convexity", { spec: SEED_SPEC, budgetSeconds: 600 }, /budgetSeconds: at most 30/],
       ["/api/hessian", { spec: SEED_SPEC, k: 50 }, /k: at most 10/]
     ];

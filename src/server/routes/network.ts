@@ -13,8 +13,8 @@ import { checkTheta, modelInput } from "../model-input.js";
 
 export async function segmentRoute(req: SegmentRequest): Promise<Record<string, unknown>> {
   const { problem, layout } = modelInput(req.spec);
-  const a = checkTheta(req.thetaA, layout, "thetaA")!;
-  const b = checkTheta(req.thetaB, layout, "thetaB")!;
+  const a = checkTheta(req.thetaA, layout, "θa (thetaA)")!;
+  const b = checkTheta(req.thetaB, layout, "θb (thetaB)")!;
   const { s, loss } = await lossAlongSegment(problem, a, b, req.samples);
   // Convex along the segment means every sample on or below every chord, not only the ends' chord.
   const finite = loss.map(finiteOrNull);
@@ -23,7 +23,7 @@ export async function segmentRoute(req: SegmentRequest): Promise<Record<string, 
 
 export async function convexityRoute(req: ConvexityRequest): Promise<Record<string, unknown>> {
   const { problem, layout } = modelInput(req.spec);
-  const params = checkTheta(req.params, layout, "params");
+  const params = checkTheta(req.params, layout, "θa (params)");
   const r = await analyzeNetworkConvexity(problem, {
     seed: req.seed, budgetSeconds: req.budgetSeconds, specInput: req.spec, blocks: req.blocks, profileSamples: 201,
     ...(params ? { params } : {})
