@@ -22,8 +22,9 @@ written. Units joined by a residual Add share one permutation; units the tracer 
 (Concat, Transpose, ...) are left in place and listed with the reason. The network's input and
 output are never permuted.
 
-  --method activation   correlate each group's unit activations on the data of SPEC_A, then a
-                        linear assignment (Hungarian) per group (default)
+  --method activation   correlate each group's unit activations on the data of SPEC_A (its
+                        first 1000 samples), then a linear assignment (Hungarian) per group
+                        (default); units the data cannot tell apart go by their weights
   --method weight       maximise the sum over layers of <W_A, P W_B P'ᵀ>, one group at a time in
                         a seeded random order, until no group changes (--seed)
 

@@ -58,7 +58,7 @@ export interface AlignOptions {
   seed: number;
   /** Runs the activation graphs (default: the float64 reference interpreter). The check always uses the reference. */
   executor?: Executor;
-  /** Activation matching reads the activations of at most this many samples of the data (default 2000). */
+  /** Activation matching reads the activations of at most this many samples of the data (default 1000). */
   maxActivationSamples?: number;
   /** Weight matching's limit on sweeps (default 100). */
   maxIterations?: number;
@@ -339,7 +339,7 @@ export async function alignParams(problem: LossProblem, thetaA: Float64Array, th
   let iterations: number | undefined, history: number[] | undefined;
   let outB: Tensor | undefined;
   if (opts.method === "activation") {
-    ({ perms, outB } = await activationMatching(problem, s, thetaA, thetaB, buffersA, buffersB, opts.executor ?? reference, opts.maxActivationSamples ?? 2000));
+    ({ perms, outB } = await activationMatching(problem, s, thetaA, thetaB, buffersA, buffersB, opts.executor ?? reference, opts.maxActivationSamples ?? 1000));
   } else {
     const w = weightMatching(problem, s, thetaA, thetaB, opts.seed, opts.maxIterations ?? 100);
     perms = w.perms;
