@@ -56,6 +56,10 @@ describe("fields refuse what is out of range instead of clamping it", () => {
     for (const bad of ["0", "-0.5", "10.001", "", "abc"]) expect(checkNumber(bad, l.lr).ok).toBe(false);
     expect(checkNumber(String(CAPS.epochs), l.epochs).ok).toBe(true);
     for (const bad of [String(CAPS.epochs + 1), "0", "-3", "2.5"]) expect(checkNumber(bad, l.epochs).ok).toBe(false);
+    // A domain's left end below its right end (here 3): 3 itself is refused, and the message says so.
+    const left = checkNumber("3", { min: -1e6, max: 3, below: true });
+    expect(left.ok ? "" : left.message).toBe("3 is out of range (allowed: from -1e6, below 3)");
+    expect(checkNumber("2.999", { min: -1e6, max: 3, below: true }).ok).toBe(true);
     const r = checkNumber("1000", l.grid);
     expect(r.ok ? "" : r.message).toBe(`1000 is out of range (allowed: whole numbers from 5 to ${CAPS.gridSide})`);
   });

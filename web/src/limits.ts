@@ -12,6 +12,8 @@ export interface Limit {
   int?: boolean;
   /** min itself is not allowed (a learning rate must be above 0). */
   above?: boolean;
+  /** max itself is not allowed (a domain's left end must lie below its right end). */
+  below?: boolean;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -20,14 +22,15 @@ const show = (v: number): string => (Math.abs(v) >= 1e5 ? v.toExponential(0).rep
 
 export function describeLimit(l: Limit): string {
   const lo = l.above ? `above ${show(l.min)}` : `from ${show(l.min)}`;
-  return `${l.int ? "whole numbers " : ""}${lo} to ${show(l.max)}`;
+  const hi = l.below ? `, below ${show(l.max)}` : ` to ${show(l.max)}`;
+  return `${l.int ? "whole numbers " : ""}${lo}${hi}`;
 }
 
 export function checkNumber(text: string, l: Limit): Checked<number> {
   const t = text.trim();
   const v = Number(t);
   if (t === "" || !Number.isFinite(v)) return { ok: false, message: `enter a number (allowed: ${describeLimit(l)})` };
-  if ((l.int && !Number.isInteger(v)) || v < l.min || v > l.max || (l.above && v <= l.min)) return { ok: false, message: `${t} is out of range (allowed: ${describeLimit(l)})` };
+  if ((l.int && !Number.isInteger(v)) || v < l.min || v > l.max || (l.above && v <= l.min) || (l.below && v >= l.max)) return { ok: false, message: `${t} is out of range (allowed: ${describeLimit(l)})` };
   return { ok: true, value: v };
 }
 

@@ -128,7 +128,7 @@ export function NumberField(p: NumberProps) {
       disabled={p.disabled}
       inputClass="number"
       type="text"
-      rules={`${p.limit.min},${p.limit.max},${p.limit.int ? 1 : 0}`}
+      rules={`${p.limit.min},${p.limit.max},${p.limit.int ? 1 : 0}${p.limit.above ? 1 : 0}${p.limit.below ? 1 : 0}`}
     >
       {s ? (
         <input

@@ -165,7 +165,7 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
             name="a"
             label="from"
             value={state.a}
-            limit={{ ...domain, max: Math.min(domain.max, state.b) }}
+            limit={{ ...domain, max: Math.min(domain.max, state.b), below: state.b <= domain.max }}
             onCommit={(a) => set({ a })}
             onError={fields.report}
             slider={{ min: -50, max: 0, step: 0.5 }}
@@ -174,7 +174,7 @@ export function CurvaturePage(props: { meta: Meta | null; initial: State; proble
             name="b"
             label="to"
             value={state.b}
-            limit={{ ...domain, min: Math.max(domain.min, state.a) }}
+            limit={{ ...domain, min: Math.max(domain.min, state.a), above: state.a >= domain.min }}
             onCommit={(b) => set({ b })}
             onError={fields.report}
             slider={{ min: 0, max: 50, step: 0.5 }}
