@@ -86,10 +86,15 @@ describe.skipIf(!haveChromium)("explorer diagnostics are honest", () => {
   it("hessian: the summary's count of negative eigenvalues is the legend's, and the negative eigenvector's curve bends down", async () => {
     // A 12-12 ReLU net on moons: one eigenvalue lies between the old summary's threshold and the legend's.
     const { page, problems } = await openPage(ex.browser, url("page=hessian&ds=moons&n=200&hidden=12-12&epochs=200"));
-    const reply = page.waitForResponse((r) => r.url().endsWith("/api/hessian"));
+    let body = "";
+    await page.route("**/api/hessian", async (route) => {
+      const resp = await route.fetch();
+      body = await resp.text();
+      await route.fulfill({ response: resp, body });
+    });
     await page.click('[data-testid="hessian-run"]');
-    const events = (await (await reply).text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     await page.waitForSelector('[data-testid="eigen-smallest"] img', { timeout: 60_000 });
+    const events = body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     const summary = (await page.textContent('[data-testid="hessian-summary"]')) ?? "";
     const said = /(\d+) negative eigenvalues? below −([\d.e+-]+)/.exec(summary);
     expect(said, summary).not.toBeNull();
