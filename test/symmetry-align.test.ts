@@ -247,6 +247,16 @@ describe("alignParams on imported ONNX models", () => {
     }
   });
 
+  it.each(cases)("$name: weight matching's ‖A − P(B)‖ never increases from sweep to sweep", async ({ name }) => {
+    const p = onnxProblem(join(FIXTURES, `${name}.onnx`), name);
+    const rng = createRng(17);
+    const b = p.theta0!.map((v) => v + rng.normal());
+    const r = await alignParams(p, p.theta0!, b, { method: "weight", seed: 4 });
+    const h = r.distanceHistory!;
+    for (let k = 1; k < h.length; k++) expect(h[k]!).toBeLessThanOrEqual(h[k - 1]! * (1 + 1e-14));
+    expect(h[h.length - 1]).toBe(r.distanceAfter);
+  });
+
   it("mlp_dropout_clip: fc1 reaches an Unsqueeze and a Concat, so it is listed as unpermuted with the reason", () => {
     const s = symmetryOf(onnxProblem(join(FIXTURES, "mlp_dropout_clip.onnx"), "mlp_dropout_clip"));
     expect(s.groups).toEqual([]);
