@@ -128,6 +128,11 @@ describe("losscape connect", () => {
     const fromOnnx = loadProblemParams(join(root, "cnn", "bend-1.onnx"), problem.layout, "bend");
     expect(Array.from(fromOnnx)).toEqual(Array.from(loadNpy(join(root, "cnn", "bend-1.npy")).data, (v) => Math.fround(Number(v))));
     expect(json<Profiles>("cnn", "profiles.json").line.loss[0]).toBeCloseTo(json<Profiles>("cnn", "profiles.json").curve.loss[0]!, 12);
+    // its BatchNorm statistics are held fixed along a line, so an aligned line would not end at B's function
+    const al = await run("landscape", "cnn.json", "--to", "cnn-b.npy", "--align", "--out", "cnn-align", "--no-progress");
+    expect(al.code).toBe(2);
+    expect(al.err).toMatch(/aligning along a line needs a model without buffers; the loss holds bn\.running_mean/);
+    expect(existsSync(join(root, "cnn-align"))).toBe(false);
   });
 
   it.each([
@@ -182,6 +187,19 @@ describe("losscape landscape --to B --align", () => {
     // Measured: straight 1.762; activation 0.0590 (30×), weight 0.181 (9.7×).
     expect(heights["activation"]!.straight / heights["activation"]!.aligned).toBeGreaterThan(10);
     expect(heights["weight"]!.straight / heights["weight"]!.aligned).toBeGreaterThan(3);
+  });
+
+  it("an ONNX residual block (LayerNorm): the aligned line ends at B's loss, its barrier reported", async () => {
+    const fix = join(process.cwd(), "test/fixtures/onnx");
+    for (const f of ["resblock_ln.onnx", "resblock_ln.x.npy", "resblock_ln.y.npy"]) copyFileSync(join(fix, f), join(root, f));
+    writeFileSync(join(root, "res.json"), JSON.stringify({ model: { type: "onnx", path: "resblock_ln.onnx" }, loss: "cross_entropy", data: { x: "resblock_ln.x.npy", y: "resblock_ln.y.npy" } }));
+    for (const s of ["1", "2"]) expect((await run("train", "res.json", "--epochs", "5", "--seed", s, "--init", "he", "--out", `res${s}`, "--no-progress")).code).toBe(0);
+    const r = await run("landscape", "res.json", "--params", "res1/model.onnx", "--to", "res2/model.onnx", "--align", "--x", "0:1:11", "--out", "res-align", "--no-progress");
+    expect(r.code, r.err).toBe(0);
+    const b = json<{ barriers: { straight: { lossB: number; height: number }; aligned: { lossB: number; height: number } }; alignment: { maxOutputDiff: number } }>("res-align", "barriers.json");
+    expect(b.alignment.maxOutputDiff).toBeLessThan(1e-12);
+    expect(b.barriers.aligned.lossB).toBeCloseTo(b.barriers.straight.lossB, 10);
+    expect(r.out).toContain(`line θ → θ2 aligned (activation): barrier ${b.barriers.aligned.height.toPrecision(4)}`);
   });
 
   it.each([

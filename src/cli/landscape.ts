@@ -305,7 +305,10 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
             a: theta.values, b: directions.to.values, xs: r.x, method: o.alignMethod, seed: o.seed, outDir: r.outDir
           }, ex);
           written.push(...al.files);
-          const moved = al.alignment.permutations.map((p) => `${p.group}: ${p.moved} of ${p.size} units moved`).join(", ");
+          const moved = [
+            ...al.alignment.permutations.map((p) => `${p.group}: ${p.moved} of ${p.size} units moved`),
+            ...al.alignment.unpermuted.map((u) => `${u.group} left unpermuted: ${u.reason}`)
+          ].join(", ");
           barrierLines =
             `aligned θ2 to θ by ${o.alignMethod} matching (${moved || "no units to permute"}); ‖θ − θ2‖ ${al.alignment.distanceBefore.toPrecision(5)} → ${al.alignment.distanceAfter.toPrecision(5)}, ` +
             `same function as θ2 (max output difference ${al.alignment.maxOutputDiff.toExponential(2)})\n` +

@@ -67,8 +67,9 @@ export function checkAlignable(problem: LossProblem): void {
   const buffers = Object.keys(problem.structure.onnx?.buffers ?? {});
   if (buffers.length > 0) {
     throw new UserError(
-      `${problem.source}: the model has buffers (${buffers.slice(0, 3).join(", ")}${buffers.length > 3 ? ", …" : ""}) that the loss holds fixed along a line, ` +
-        `so the line to B aligned would not end at B's function; align it with losscape align and compare the models directly instead`
+      `${problem.source}: aligning along a line needs a model without buffers; the loss holds ${buffers.slice(0, 3).join(", ")}${buffers.length > 3 ? ", …" : ""} ` +
+        `fixed along the line, so B's permuted channels would meet unpermuted statistics and the aligned line would not end at B's function ` +
+        `(losscape align still aligns the model itself, statistics included)`
     );
   }
 }
