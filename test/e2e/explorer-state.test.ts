@@ -310,6 +310,16 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     await screenshot(page, "state-hessian-1280x800");
     expect(spectrum.inside, JSON.stringify(spectrum.box)).toBe(true);
     expect((await text(page, "try-first")).toLowerCase()).not.toContain("seed");
+
+    // A link carrying a model to the (already open) Landscape tab maps that model at once.
+    const model = { model: { type: "mlp", layers: [1, 2, 1], activation: "relu", outputActivation: "linear", bias: true }, loss: "sse_half", data: { x: [[1], [-1]], y: [[1], [-1]] } };
+    await page.evaluate((spec) => {
+      window.location.hash = `page=landscape&spec=${encodeURIComponent(spec)}`;
+    }, JSON.stringify(model));
+    await page.waitForSelector('[data-testid="page-landscape"]:visible');
+    await expect.poll(() => landscape.count(), LONG).toBe(3);
+    expect((landscape.bodies()[2] as { spec: unknown }).spec).toEqual(model);
+    await expect.poll(async () => (await page.locator('[data-testid="barrier"]:visible, [data-testid="diverged"]:visible').count()) > 0, LONG).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 180_000);

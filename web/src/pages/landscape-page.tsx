@@ -139,6 +139,8 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
     const known = finished.get(key) ?? null;
     show(known);
     if (known) page.analysed();
+    // A model sent from another page is mapped at once, as on a first visit.
+    else if (s.spec !== "" && !blocked) start();
   }, [page.revision]);
 
   // Arriving by a tab link at a view whose results are shown: that entry is an analysis too, for Back.
