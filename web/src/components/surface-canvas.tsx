@@ -10,6 +10,7 @@ import { contourLevels, niceTicks, sequentialRgb } from "../../../src/plot/index
 import { spansDecades } from "../../../src/plot/landscape-plots.js";
 import { downloadCanvasPng } from "./download.js";
 import { short } from "./plot-frames.js";
+import { surfaceScene } from "./surface-scene.js";
 
 export interface SurfaceCanvasProps {
   x: readonly number[];
@@ -32,16 +33,6 @@ interface View {
 const LEVELS = 12;
 const FONT = "12px DejaVu Sans, Arial, sans-serif";
 
-function bilinear(xs: readonly number[], ys: readonly number[], h: (i: number, j: number) => number, px: number, py: number): number {
-  const nx = xs.length, ny = ys.length;
-  const fx = ((px - xs[0]!) / (xs[nx - 1]! - xs[0]!)) * (nx - 1);
-  const fy = ((py - ys[0]!) / (ys[ny - 1]! - ys[0]!)) * (ny - 1);
-  const i = Math.max(0, Math.min(nx - 2, Math.floor(fx))), j = Math.max(0, Math.min(ny - 2, Math.floor(fy)));
-  const u = Math.max(0, Math.min(1, fx - i)), v = Math.max(0, Math.min(1, fy - j));
-  return (1 - u) * (1 - v) * h(i, j) + u * (1 - v) * h(i + 1, j) + (1 - u) * v * h(i, j + 1) + u * v * h(i + 1, j + 1);
-}
-
-type Item = { kind: "quad"; pts: [number, number][]; depth: number; band: number } | { kind: "path"; a: [number, number]; b: [number, number]; depth: number };
 
 export function SurfaceCanvas(props: SurfaceCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -126,46 +117,16 @@ export function SurfaceCanvas(props: SurfaceCanvasProps) {
     const U = (px: number): number => -1 + (2 * (px - xs[0]!)) / (xs[nx - 1]! - xs[0]!);
     const V = (py: number): number => -1 + (2 * (py - ys[0]!)) / (ys[ny - 1]! - ys[0]!);
     const W3 = (h: number): number => (h - 0.5) * 1.2;
-    const items: Item[] = [];
-    for (let j = 0; j + 1 < ny; j++) {
-      for (let i = 0; i + 1 < nx; i++) {
-        const corners: [number, number][] = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]];
-        const pr = corners.map(([a, b]) => project(U(xs[a]!), V(ys[b]!), W3(height(a, b))));
-        const vals = corners.map(([a, b]) => z[b * nx + a]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
-        const mean = vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : zhi;
-        items.push({ kind: "quad", pts: pr.map((p) => [p[0], p[1]]), depth: pr.reduce((s, p) => s + p[2], 0) / 4, band: bandOf(mean) });
-      }
-    }
-    // The path in pieces about a fifth of a grid cell long, each sorted just after the quad it lies
-    // on: quads nearer the viewer (a hill in front) are painted over it, its own quad is not.
-    const quadDepth = (px: number, py: number): number => {
-      const i = Math.max(0, Math.min(nx - 2, Math.floor(((px - xs[0]!) / (xs[nx - 1]! - xs[0]!)) * (nx - 1))));
-      const j = Math.max(0, Math.min(ny - 2, Math.floor(((py - ys[0]!) / (ys[ny - 1]! - ys[0]!)) * (ny - 1))));
-      return items[j * (nx - 1) + i]!.depth;
+    const bandAt = (i: number, j: number): number => {
+      const vals = [z[j * nx + i], z[j * nx + i + 1], z[(j + 1) * nx + i], z[(j + 1) * nx + i + 1]].filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+      return bandOf(vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : zhi);
     };
-    const path = props.path;
-    if (path && path.length >= 4) {
-      const piece = Math.min(xs[nx - 1]! - xs[0]!, ys[ny - 1]! - ys[0]!) / Math.max(nx, ny) / 5;
-      for (let k = 0; k + 3 < path.length; k += 2) {
-        const x0 = path[k]!, y0 = path[k + 1]!, x1 = path[k + 2]!, y1 = path[k + 3]!;
-        const pieces = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / piece));
-        let prev = project(U(x0), V(y0), W3(bilinear(xs, ys, height, x0, y0)) + 0.01);
-        for (let q = 1; q <= pieces; q++) {
-          const px = x0 + ((x1 - x0) * q) / pieces, py = y0 + ((y1 - y0) * q) / pieces;
-          const cur = project(U(px), V(py), W3(bilinear(xs, ys, height, px, py)) + 0.01);
-          const mx = x0 + ((x1 - x0) * (q - 0.5)) / pieces, my = y0 + ((y1 - y0) * (q - 0.5)) / pieces;
-          items.push({ kind: "path", a: [prev[0], prev[1]], b: [cur[0], cur[1]], depth: quadDepth(mx, my) + 1e-9 });
-          prev = cur;
-        }
-      }
-    }
-    // Painter's order: farthest first.
-    items.sort((a, b) => a.depth - b.depth);
+    const items = surfaceScene({ xs, ys, w: (i, j) => W3(height(i, j)), path: props.path, project });
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
     for (const it of items) {
       if (it.kind === "quad") {
-        ctx.fillStyle = colourOf(it.band);
+        ctx.fillStyle = colourOf(bandAt(it.i, it.j));
         ctx.strokeStyle = "rgba(0,0,0,0.18)";
         ctx.lineWidth = 0.4;
         ctx.beginPath();
