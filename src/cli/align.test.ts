@@ -81,13 +81,23 @@ describe("losscape align", () => {
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual([1, -1, 0, 0, 1, -1, 0]);
   });
 
+  it("refuses --out that is B itself (exit 2) and leaves B as it was", async () => {
+    const copy = join(root, "b-copy.onnx");
+    copyFileSync(bPath, copy);
+    const r = await runCli(["align", cnnSpec, copy, "--out", copy]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out.*B itself/);
+    expect(readFileSync(copy).equals(readFileSync(bPath))).toBe(true);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ["B of another architecture", [cnnSpec, join(root, "resblock_ln.onnx"), "--out", join(root, "x1.onnx")], /not the same architecture/],
     ["a missing B", [cnnSpec, join(root, "nope.onnx"), "--out", join(root, "x2.onnx")], /nope\.onnx/],
     ["an unknown method", [cnnSpec, bPath, "--out", join(root, "x3.onnx"), "--method", "nearest"], /--method.*nearest|nearest.*--method/],
     ["an output in another format than B", [cnnSpec, bPath, "--out", join(root, "x4.npy")], /--out.*\.onnx/],
     ["a θ file whose permutation would move BatchNorm statistics", [cnnSpec, join(root, "b-theta.npy"), "--out", join(root, "x5.npy")], /BatchNormalization statistics.*\.onnx/],
-    ["a θ file of the wrong length", ["seed-relu", join(root, "short.npy"), "--out", join(root, "x6.npy")], /6 values.*7 parameters/]
+    ["a θ file of the wrong length", ["seed-relu", join(root, "short.npy"), "--out", join(root, "x6.npy")], /6 values.*7 parameters/],
+    ["an .onnx B for an MLP spec", ["seed-relu", bPath, "--out", join(root, "x7.onnx")], /B: .*ONNX model, but A's spec is not/]
   ];
   it.each(bad)("refuses %s: exit 2, a message naming it, nothing written", async (_what, args, message) => {
     saveNpy(join(root, "b-theta.npy"), float64Array([shuffled.theta.length], shuffled.theta));
