@@ -139,7 +139,9 @@ Directions (default: random, the paper's method):
                 in barriers.svg; each barrier, max over t in [0, 1] of
                 L((1−t)θ + tθ2) − ((1−t)L(θ) + tL(θ2)), and its t printed and
                 written to barriers.json and the manifest; θ2 aligned in
-                theta-aligned.npy, its line's loss in aligned-loss.npy
+                theta-aligned.npy, its line's loss in aligned-loss.npy. Models
+                with buffers (BatchNorm statistics, held fixed along a line)
+                are refused
   --trajectory  PCA of a training trajectory [K, P] (rows θ_i - θ, centred):
                 top-2 directions, explained variance in the manifest, the
                 trajectory drawn on the plane (trajectory.svg)

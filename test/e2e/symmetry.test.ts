@@ -1,7 +1,8 @@
 /**
  * The Symmetry page end to end in real Chromium: it trains two moons networks from different seeds on
  * the server and draws, as each arrives, the straight line, the aligned line and the trained curve in
- * one chart; the barriers it names are the ones in the route's own NDJSON reply, and alignment cuts
+ * one chart; the barriers it names are the ones in the route's NDJSON reply (the page's request
+ * replayed: the route is seeded end to end), and alignment cuts
  * the straight line's barrier severalfold. Skipped (with a note) where Debian's Chromium is missing.
  */
 import { existsSync } from "node:fs";
@@ -34,13 +35,16 @@ describe.skipIf(!haveChromium)("explorer Symmetry page in Chromium", () => {
     const { page, problems } = await openPage(ex.browser, `${ex.server.url}#page=symmetry&curveEpochs=10`);
     await page.waitForSelector('[data-testid="symmetry-run"]:not([disabled])', { timeout: 20_000 });
     expect(await page.textContent('[data-testid="symmetry-why"]')).toContain("Hidden units can be permuted without changing the function, so");
-    const [reply] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/symmetry")), page.click('[data-testid="symmetry-run"]')]);
+    const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith("/api/symmetry")), page.click('[data-testid="symmetry-run"]')]);
+    await page.waitForSelector('[data-testid="barrier-curve"]', { timeout: 90_000 });
+    // The route is seeded end to end, so the same request replayed gives the reply the page drew (reading a
+    // streamed body back through the browser's protocol is not reliable).
+    const reply = await fetch(new URL("/api/symmetry", ex.server.url), { method: "POST", headers: { "content-type": "application/json" }, body: request.postData() ?? "" });
     const body = await reply.text();
     const events = body.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as { type: string });
     if (!events.some((e) => e.type === "path")) throw new Error(`no path events in the reply: ${body.slice(0, 2000)}`);
     const paths = Object.fromEntries(events.filter((e): e is PathEvent => e.type === "path").map((e) => [e.path, e]));
     expect(Object.keys(paths).sort()).toEqual(["aligned", "curve", "straight"]);
-    await page.waitForSelector('[data-testid="barrier-curve"]', { timeout: 60_000 });
 
     for (const name of ["straight", "aligned", "curve"] as const) {
       const e = paths[name]!;
@@ -62,5 +66,5 @@ describe.skipIf(!haveChromium)("explorer Symmetry page in Chromium", () => {
     await screenshot(page, "symmetry-moons");
     expect(problems).toEqual([]);
     await page.context().close();
-  }, 120_000);
+  }, 180_000);
 });
