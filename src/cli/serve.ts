@@ -15,12 +15,11 @@ export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url
 const HELP = `
 Serves the losscape explorer: curvature of f(x), convexity of a network's loss with certificates,
 loss landscapes with live training, and Hessian spectra. The page only draws; the analyses run in
-worker threads of this process (--workers), so a long request never holds up the others. Stop it
-with Ctrl-C.
+worker processes (--workers), so a long request never holds up the others. Stop it with Ctrl-C.
 
 Limits (a request past one is stopped, and the page says which limit it hit):
   time caps      curvature 10 s; segment 20 s; convexity its search budget (at most 30 s)
-                 + 30 s; landscape and Hessian 60 s, or less when the request asks
+                 + 30 s; landscape, Hessian and symmetry 60 s, or less when the request asks
   memory         2048 MB of heap per analysis worker
   queue          when every worker is busy, 32 requests wait; more are told to try again
 
@@ -52,7 +51,7 @@ export const register: RegisterCommand = (program: Command) => {
     .description("Serve the losscape explorer in the browser.")
     .option("--port <n>", "port to listen on (0: any free port)", "4173")
     .option("--host <address>", "address to bind; the default accepts local connections only", "127.0.0.1")
-    .option("--workers <n>", "analyses that run at the same time, each in its own thread (default: one per core, at least 2, at most 8)")
+    .option("--workers <n>", "analyses that run at the same time, each in its own process (default: one per core, at least 2, at most 8)")
     .addHelpText("after", HELP)
     .action(async (o: { port: string; host: string; workers?: string }) => {
       const port = parsePort(o.port);

@@ -1,13 +1,13 @@
 /**
- * A pool of analysis worker threads with a queue, so no request's work ever runs on the thread that
+ * A pool of analysis worker processes with a queue, so no request's work ever runs on the thread that
  * answers the others. Each task runs under a time cap; a task past its cap, or whose client went
- * away, has its worker terminated (which frees the CPU even inside a synchronous loop) and a fresh
- * worker takes its place when the next task needs one. A worker's heap is capped too, so a request
- * that allocates without bound ends its own worker, not the server.
+ * away, has its worker killed (which frees the CPU even inside a synchronous loop or a native ONNX
+ * Runtime call) and a fresh worker takes its place when the next task needs one. A worker's heap is
+ * capped too, so a request that allocates without bound ends its own worker, not the server.
  */
+import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { UserError } from "../util/errors.js";
 
 export type ExecutorChoice = "onnx" | "reference";
@@ -22,6 +22,7 @@ export interface TaskMessage {
 
 /** Worker -> server. Results and events arrive as JSON text, so the server only writes them. */
 export type WorkerMessage =
+  | { id: 0; type: "ready" }
   | { id: number; type: "start" }
   | { id: number; type: "event"; line: string }
   | { id: number; type: "result"; text: string }
@@ -64,7 +65,7 @@ export interface AnalysisTask {
   name: string;
   request: unknown;
   capSeconds: number;
-  /** Fires when the client goes away: the task leaves the queue, or its worker is terminated. */
+  /** Fires when the client goes away: the task leaves the queue, or its worker is killed. */
   signal: AbortSignal;
   /** A stream's preparation succeeded: its events follow. */
   onStart?(): void;
@@ -97,17 +98,30 @@ interface Pending extends AnalysisTask {
 }
 
 interface Slot {
-  worker: Worker;
+  child: ChildProcess;
   current: Pending | null;
+  /** The end of the worker's stderr, to tell a heap-limit death from other crashes. */
+  stderrTail: string;
+  /** The worker has loaded the analysis code: a task's time cap runs from then, not from the process's start. */
+  ready: boolean;
 }
+
+/** How long a fresh worker may take to load the analysis code before its first task's cap starts anyway. */
+const STARTUP_SECONDS = 30;
+
+// Workers must not outlive the server, even when it exits without closing its pools.
+const LIVE = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const c of LIVE) c.kill("SIGKILL");
+});
 
 /**
  * The worker's compiled entry point. Under the test runner this module is TypeScript in src/ and
- * Node cannot start a worker on it, so the worker runs the build in dist/ (`npm test` builds first).
+ * Node cannot start a process on it, so the worker runs the build in dist/ (`npm test` builds first).
  */
 export function analysisWorkerScript(): URL {
   const fromSources = import.meta.url.endsWith(".ts");
-  const url = new URL(fromSources ? "../../dist/server/analysis-thread.js" : "./analysis-thread.js", import.meta.url);
+  const url = new URL(fromSources ? "../../dist/server/analysis-worker.js" : "./analysis-worker.js", import.meta.url);
   if (!existsSync(fileURLToPath(url))) {
     throw new UserError(`the explorer's analysis worker ${fileURLToPath(url)} is missing: run "npm run build"`);
   }
@@ -126,7 +140,7 @@ export class AnalysisPool {
     this.script = o.script ?? analysisWorkerScript();
   }
 
-  /** Tasks running and waiting, live workers, and workers stopped so far (their threads have ended). */
+  /** Tasks running and waiting, live workers, and workers stopped so far (their processes have ended). */
   get load(): PoolLoad {
     let running = 0;
     for (const s of this.slots) if (s.current) running++;
@@ -150,10 +164,10 @@ export class AnalysisPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) this.settle(p, new LimitHit("closing", 0));
-    const workers = [...this.slots].map((s) => s.worker);
-    for (const s of this.slots) if (s.current) this.settle(s.current, new LimitHit("closing", 0));
+    const slots = [...this.slots];
+    for (const s of slots) if (s.current) this.settle(s.current, new LimitHit("closing", 0));
     this.slots.clear();
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(slots.map((s) => this.stop(s)));
   }
 
   private freeSlot(): Slot | undefined {
@@ -162,30 +176,68 @@ export class AnalysisPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.script, {
-      resourceLimits: { maxOldGenerationSizeMb: this.o.memoryMb },
-      // The parent's flags may be a test runner's loader hooks, meaningless for the compiled worker.
-      execArgv: []
+    const child = fork(fileURLToPath(this.script), [], {
+      // Not the parent's flags: they may be a test runner's loader hooks, meaningless for the compiled worker.
+      execArgv: [`--max-old-space-size=${this.o.memoryMb}`],
+      stdio: ["ignore", "inherit", "pipe", "ipc"]
+    });
+    LIVE.add(child);
+    const slot: Slot = { child, current: null, stderrTail: "", ready: false };
+    child.stderr!.on("data", (c: Buffer) => {
+      process.stderr.write(c);
+      slot.stderrTail = (slot.stderrTail + c.toString()).slice(-4000);
     });
     // Idle workers must not keep a finished process (a test, a CLI run) alive.
-    worker.unref();
-    const slot: Slot = { worker, current: null };
-    worker.on("message", (m: WorkerMessage) => this.onMessage(slot, m));
-    worker.on("error", (e: Error & { code?: string }) => this.onCrash(slot, e));
-    worker.on("exit", (code) => this.onCrash(slot, new Error(`the analysis worker exited with code ${code}`)));
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
+    child.on("message", (m: WorkerMessage) => this.onMessage(slot, m));
+    child.on("error", (e: Error) => this.onCrash(slot, e));
+    child.on("exit", (code, signal) => {
+      LIVE.delete(child);
+      this.onCrash(slot, new Error(`the analysis worker exited with ${signal ?? `code ${code}`}`));
+    });
     this.slots.add(slot);
     return slot;
+  }
+
+  /** Kill a worker's process; resolves once it has ended. */
+  private stop(slot: Slot): Promise<void> {
+    const c = slot.child;
+    if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      c.once("exit", () => {
+        this.terminated++;
+        resolve();
+      });
+      c.kill("SIGKILL");
+    });
   }
 
   private start(slot: Slot, p: Pending): void {
     slot.current = p;
     p.slot = slot;
-    p.timer = setTimeout(() => this.kill(slot, new LimitHit("time", p.capSeconds)), p.capSeconds * 1000);
+    this.startClock(slot, p, slot.ready ? 0 : STARTUP_SECONDS);
     const msg: TaskMessage = { id: p.id, name: p.name, request: p.request, executor: this.o.executor };
-    slot.worker.postMessage(msg);
+    try {
+      slot.child.send(msg);
+    } catch (e) {
+      // The process died between two tasks; its exit event may not have arrived yet.
+      this.onCrash(slot, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private startClock(slot: Slot, p: Pending, graceSeconds: number): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.kill(slot, new LimitHit("time", p.capSeconds)), (p.capSeconds + graceSeconds) * 1000);
   }
 
   private onMessage(slot: Slot, m: WorkerMessage): void {
+    if (m.type === "ready") {
+      slot.ready = true;
+      if (slot.current) this.startClock(slot, slot.current, 0);
+      return;
+    }
     const p = slot.current;
     if (!p || m.id !== p.id) return;
     switch (m.type) {
@@ -213,21 +265,22 @@ export class AnalysisPool {
     this.next();
   }
 
-  /** Terminate a worker (time cap, client gone): its task ends with `why`, the slot is not reused. */
+  /** Kill a worker (time cap, client gone): its task ends with `why`, the slot is not reused. */
   private kill(slot: Slot, why: Error): void {
     if (!this.slots.delete(slot)) return;
     const p = slot.current;
     slot.current = null;
-    void slot.worker.terminate().then(() => this.terminated++);
+    void this.stop(slot);
     if (p) this.settle(p, why);
     this.next();
   }
 
-  private onCrash(slot: Slot, e: Error & { code?: string }): void {
+  private onCrash(slot: Slot, e: Error): void {
     if (!this.slots.has(slot)) return;
-    const why = e.code === "ERR_WORKER_OUT_OF_MEMORY"
+    // V8 says so on stderr before it aborts the process at the heap limit.
+    const why = /heap limit|heap out of memory/i.test(slot.stderrTail)
       ? new LimitHit("memory", this.o.memoryMb)
-      : new TaskFailed(500, "the analysis worker stopped unexpectedly", true, e.stack ?? e.message);
+      : new TaskFailed(500, "the analysis worker stopped unexpectedly", true, `${e.message}\n${slot.stderrTail}`);
     this.kill(slot, why);
   }
 

@@ -1,8 +1,8 @@
 /**
  * The explorer's analysis routes, each in one record: its request schema (checked on the request
  * loop, so a bad request is a plain 400 at once), its time cap, what to try when the cap is hit, and
- * the work itself — which runs in an analysis worker thread (analysis-thread.ts), never on the loop
- * that answers the other requests. The work is imported lazily, so the server's own thread never
+ * the work itself — which runs in an analysis worker process (analysis-worker.ts), never on the loop
+ * that answers the other requests. The work is imported lazily, so the server process never
  * loads the analysis code.
  *
  * Adding an analysis route is one record here; server.ts serves every record at POST /api/<name>.
@@ -71,13 +71,13 @@ export const ANALYSES: Readonly<Record<string, AnyAnalysis>> = {
   curvature: json({
     schema: curvatureRequest,
     capSeconds: (_r, l) => l.curvatureSeconds,
-    sooner: "a narrower domain or a simpler f(x) finishes sooner",
+    sooner: "a simpler f(x) or a narrower range (from, to) finishes sooner",
     run: async (r) => (await import("./routes/curvature.js")).curvatureRoute(r)
   }),
   segment: json({
     schema: segmentRequest,
     capSeconds: (_r, l) => l.segmentSeconds,
-    sooner: "fewer samples, a smaller network or less data finish sooner",
+    sooner: "fewer samples or a smaller network finish sooner",
     run: async (r) => (await import("./routes/network.js")).segmentRoute(r)
   }),
   convexity: json({
@@ -89,7 +89,7 @@ export const ANALYSES: Readonly<Record<string, AnyAnalysis>> = {
   landscape: stream({
     schema: landscapeRequest,
     capSeconds: (r: LandscapeRequest) => r.maxSeconds,
-    sooner: "fewer epochs, a larger batch or a smaller grid finish sooner",
+    sooner: "fewer epochs, a larger batch or a smaller grid side finish sooner",
     prepare: async (r) => (await import("./routes/landscape.js")).prepareModelJob(r.spec, r.train, 2),
     run: async (r, p, ex, s) => (await import("./routes/landscape.js")).landscapeJob(r, p, ex, s)
   }),
@@ -111,5 +111,5 @@ export const ANALYSES: Readonly<Record<string, AnyAnalysis>> = {
 
 /** Load every route's code, so a fresh worker answers its first request without the import time. */
 export async function preloadAnalyses(): Promise<void> {
-  await Promise.all([import("./routes/curvature.js"), import("./routes/network.js"), import("./routes/landscape.js"), import("./routes/hessian.js")]);
+  await Promise.all([import("./routes/curvature.js"), import("./routes/network.js"), import("./routes/landscape.js"), import("./routes/hessian.js"), import("./routes/symmetry.js")]);
 }

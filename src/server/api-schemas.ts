@@ -40,7 +40,7 @@ export const CAPS = {
   segmentSeconds: 20,
   /** Seconds a convexity request may run past its search budget (the re-check and the picture). */
   convexityCheckSeconds: 30,
-  /** Heap of one analysis worker thread, in MB. */
+  /** Heap of one analysis worker process, in MB. */
   workerMemoryMb: 2048,
   /** Analyses that may wait for a free worker; one more is answered "busy" (503). */
   queuedAnalyses: 32,

@@ -1,5 +1,5 @@
 /**
- * The server cannot be stalled: analyses run in worker threads under time caps, so a request that
+ * The server cannot be stalled: analyses run in worker processes under time caps, so a request that
  * would run for seconds is cut at its cap with a message naming the limit, while a second request
  * answers in the meantime; a client that goes away has its worker stopped. Orders of completion and
  * the pool's own counters are the oracles, never wall-clock thresholds.
@@ -75,7 +75,7 @@ describe("analyses run off the request loop, under caps", () => {
     try {
       const s = await post(srv, "/api/curvature", STALL).reply;
       expect(s.status).toBe(503);
-      expect(JSON.parse(s.body).error).toBe("curvature stopped at its 1 s time cap: a narrower domain or a simpler f(x) finishes sooner");
+      expect(JSON.parse(s.body).error).toBe("curvature stopped at its 1 s time cap: a simpler f(x) or a narrower range (from, to) finishes sooner");
       await expect.poll(() => srv.load().terminated, { timeout: 10_000 }).toBe(1);
       expect(srv.load()).toMatchObject({ running: 0, workers: 0 });
     } finally {
@@ -134,10 +134,54 @@ describe("analyses run off the request loop, under caps", () => {
       expect(r.status).toBe(200);
       const events = r.body.trim().split("\n").map((l) => JSON.parse(l) as { type: string; message?: string });
       const last = events[events.length - 1]!;
-      expect(last).toEqual({ type: "error", message: "landscape stopped at its 2 s time cap: fewer epochs, a larger batch or a smaller grid finish sooner" });
+      expect(last).toEqual({ type: "error", message: "landscape stopped at its 2 s time cap: fewer epochs, a larger batch or a smaller grid side finish sooner" });
       expect(events.some((e) => e.type === "done")).toBe(false);
       expect(events.filter((e) => e.type === "train-step").length).toBeGreaterThan(0);
       await expect.poll(() => srv.load().terminated, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a landscape on ONNX Runtime whose client goes away mid-training stops, and the server lives on", async () => {
+    // Ending a worker thread inside an ONNX Runtime call aborts the whole process; a worker process does not.
+    const srv = await startExplorerServer({ staticDir: dir, port: 0, host: "127.0.0.1", log: () => {}, executor: "onnx", workers: 1 });
+    try {
+      const spec = { model: { type: "mlp", layers: [2, 16, 16, 2], activation: "tanh", outputActivation: "linear", bias: true }, loss: "cross_entropy", data: { name: "moons", n: 1000 } };
+      const text = JSON.stringify({ spec, train: { epochs: 2000 } });
+      const events = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: srv.port, path: "/api/landscape", method: "POST", headers: { "content-type": "application/json" } });
+        req.on("response", (res) => {
+          let lines = 0;
+          res.on("data", (c: Buffer) => {
+            lines += c.toString().split("\n").length - 1;
+            if (lines >= 10) {
+              req.destroy();
+              resolve(lines);
+            }
+          });
+        });
+        req.on("error", () => {});
+        req.on("close", () => reject(new Error("the stream ended before 10 events")));
+        req.end(text);
+      });
+      expect(events).toBeGreaterThanOrEqual(10);
+      await expect.poll(() => srv.load().terminated, { timeout: 10_000 }).toBe(1);
+      const next = await post(srv, "/api/segment", SEGMENT).reply;
+      expect(next.status).toBe(200);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a worker past its heap cap is stopped and the request says which cap", async () => {
+    // 4 MB cannot even hold the analysis code (it needs about 10), so the worker dies at its heap limit.
+    const srv = await startExplorerServer({ staticDir: dir, port: 0, host: "127.0.0.1", log: () => {}, executor: "reference", workers: 1, limits: { workerMemoryMb: 4 } });
+    try {
+      const r = await post(srv, "/api/curvature", { expression: "x^2", domain: [-1, 1] }).reply;
+      expect(r.status).toBe(503);
+      expect(JSON.parse(r.body).error).toBe("curvature stopped at its 4 MB memory cap: a simpler f(x) or a narrower range (from, to) finishes sooner");
+      expect(srv.load()).toMatchObject({ running: 0, workers: 0 });
     } finally {
       await srv.close();
     }

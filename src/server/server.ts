@@ -25,13 +25,13 @@ export interface ExplorerServerOptions {
   log?: (msg: string) => void;
   /** Executor of the analysis workers' heavy work (default: ONNX Runtime, float64). */
   executor?: ExecutorChoice;
-  /** Analysis worker threads (default: one per core, at least 2, so one slow request never holds the others). */
+  /** Analysis worker processes (default: one per core, at least 2, so one slow request never holds the others). */
   workers?: number;
   /** Time, memory and queue limits of the analyses (default: DEFAULT_LIMITS, from CAPS). */
   limits?: Partial<AnalysisLimits>;
 }
 
-/** Worker threads for `workers` (or one per core), at least 2 and at most 8. */
+/** Worker processes for `workers` (or one per core: at least 2, at most 8). */
 export function workerCount(workers?: number): number {
   return Math.max(1, Math.floor(workers ?? Math.min(8, Math.max(2, availableParallelism()))));
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "vite";
-import { startExplorerServer, type RunningServer } from "../../src/server/server.js";
+import { startExplorerServer, type ExplorerServerOptions, type RunningServer } from "../../src/server/server.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
@@ -29,10 +29,11 @@ export interface Explorer {
   close(): Promise<void>;
 }
 
-export async function startExplorer(): Promise<Explorer> {
+/** `options`: server settings for a test (e.g. shorter caps). */
+export async function startExplorer(options: Partial<Pick<ExplorerServerOptions, "limits" | "workers">> = {}): Promise<Explorer> {
   const outDir = mkdtempSync(join(tmpdir(), "losscape-web-"));
   await build({ root: join(ROOT, "web"), configFile: join(ROOT, "web/vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
-  const server = await startExplorerServer({ staticDir: outDir, port: 0, host: "127.0.0.1", log: () => {} });
+  const server = await startExplorerServer({ staticDir: outDir, port: 0, host: "127.0.0.1", log: () => {}, ...options });
   const browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   return {

@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)("the packed package, installed offline into an em
 
   it("ships the web app and the compiled code only, installs without the network, and serves the explorer", async () => {
     // `npm test` builds both (npm run build); `npm install` of the clone does too (prepare).
-    for (const built of ["dist/cli/main.js", "dist/server/analysis-thread.js", "web/dist/index.html"]) {
+    for (const built of ["dist/cli/main.js", "dist/server/analysis-worker.js", "web/dist/index.html"]) {
       expect(existsSync(join(ROOT, built)), `${built} is missing: run "npm run build"`).toBe(true);
     }
     // The build is already there, so pack without the scripts: prepack would delete dist/ under the other tests.
@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)("the packed package, installed offline into an em
     expect(pack.code, pack.out).toBe(0);
     const [packed] = JSON.parse(pack.out.slice(pack.out.indexOf("["))) as { filename: string; size: number; unpackedSize: number; files: PackedFile[] }[];
     const paths = packed!.files.map((f) => f.path);
-    for (const needed of ["bin/losscape.js", "dist/cli/main.js", "dist/server/analysis-thread.js", "dist/index.d.ts", "web/dist/index.html", "package.json", "README.md"]) {
+    for (const needed of ["bin/losscape.js", "dist/cli/main.js", "dist/server/analysis-worker.js", "dist/index.d.ts", "web/dist/index.html", "package.json", "README.md"]) {
       expect(paths, needed).toContain(needed);
     }
     expect(paths.filter((p) => p.startsWith("web/dist/assets/") && p.endsWith(".js")).length).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
 /**
- * The explorer's analysis worker (a worker thread of the server, started by analysis-pool.ts): runs
- * one analysis route at a time and posts back its JSON reply, or its stream's events, as JSON text.
- * The server terminates this thread when the task passes its time cap or its client goes away, so
- * nothing here needs to watch the clock.
+ * The explorer's analysis worker: a child process of the server (started by analysis-pool.ts) that
+ * runs one analysis route at a time and sends back its JSON reply, or its stream's events, as JSON
+ * text. The server kills this process when the task passes its time cap or its client goes away, so
+ * nothing here watches the clock. A process rather than a worker thread, because ending a thread
+ * while ONNX Runtime computes in it aborts the whole server (onnxruntime-node throws from its
+ * teardown), and a killed process takes nothing else with it.
  */
-import { parentPort } from "node:worker_threads";
 import type { Executor } from "../exec/executor.js";
 import { createOnnxExecutor } from "../exec/onnx/executor.js";
 import { createReferenceExecutor } from "../exec/reference.js";
@@ -13,15 +14,16 @@ import { ANALYSES, preloadAnalyses } from "./analysis-routes.js";
 import { errorStatus } from "./http-util.js";
 import type { EventStream } from "./ndjson-stream.js";
 
-const port = parentPort;
-if (!port) throw new Error("analysis-thread runs as a worker thread of the explorer server (analysis-pool.ts starts it)");
+if (!process.send) throw new Error("analysis-worker runs as a child process of the explorer server (analysis-pool.ts starts it)");
+const post = (msg: WorkerMessage): void => {
+  process.send!(msg);
+};
 
 const makeExecutor = (choice: ExecutorChoice): Executor => (choice === "reference" ? createReferenceExecutor() : createOnnxExecutor());
-// Stopping is the server's job (it terminates the thread), so a job's own cancellation checks never fire here.
+// Stopping is the server's job (it kills the process), so a job's own cancellation checks never fire here.
 const neverAborted = new AbortController().signal;
 
 async function runTask(m: TaskMessage): Promise<void> {
-  const post = (msg: WorkerMessage): void => port!.postMessage(msg);
   try {
     const def = ANALYSES[m.name];
     if (!def) throw new Error(`no analysis route named "${m.name}"`);
@@ -46,6 +48,12 @@ async function runTask(m: TaskMessage): Promise<void> {
   }
 }
 
-port.on("message", (m: TaskMessage) => void runTask(m));
-// A task that arrives meanwhile awaits the same imports; a failure to load shows in that task.
-preloadAnalyses().catch(() => {});
+// The server starts a task's time cap once this worker says it is ready, so loading the code is not
+// charged to a request; a task that arrives before waits for that message to go out first (a failure
+// to load shows in the task itself, when it imports its route).
+const ready = preloadAnalyses()
+  .catch(() => {})
+  .then(() => post({ id: 0, type: "ready" }));
+process.on("message", (m: TaskMessage) => void ready.then(() => runTask(m)));
+// The server went away (or closed the pool): nothing is left to answer.
+process.on("disconnect", () => process.exit(0));
