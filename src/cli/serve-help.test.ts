@@ -15,7 +15,7 @@ describe("losscape serve --help", () => {
     expect(help).toContain(`curvature ${CAPS.curvatureSeconds} s`);
     expect(help).toContain(`segment ${CAPS.segmentSeconds} s`);
     expect(help).toContain(`convexity its search budget (at most ${CAPS.convexitySeconds} s) + ${CAPS.convexityCheckSeconds} s`);
-    expect(help).toContain(`landscape and Hessian ${CAPS.seconds} s`);
+    expect(help).toContain(`landscape, Hessian and symmetry ${CAPS.seconds} s`);
     expect(help).toContain(`${CAPS.workerMemoryMb} MB of heap per analysis worker`);
     expect(help).toContain(`${CAPS.queuedAnalyses} requests wait`);
   });
