@@ -373,7 +373,7 @@ describe("MaxPool specifics", () => {
     const ha = evaluate(hvp(a, { of: "L", wrt: ["x"] }), { x: xs, [tangentName("x")]: dir })[hvpName("x")]!.data;
     const hb = evaluate(hvp(b, { of: "L", wrt: ["x"] }), { x: xs, [tangentName("x")]: dir })[hvpName("x")]!.data;
     expect(maxRelError(ha, hb)).toBeLessThan(1e-14);
-    // and at a point without ties the tiled gradient matches finite differences
+    // and at a point without ties the index-rule gradient matches finite differences
     const feeds: Feeds = { x: distinct(shape, 9) };
     expect(maxRelError(evaluate(grad(a, { of: "L", wrt: ["x"] }), feeds)[gradName("x")]!.data, fdGradient(a, feeds, "L", "x"))).toBeLessThan(1e-6);
   });
