@@ -90,7 +90,7 @@ describe("library errors name fields; the CLI shows flags, the server request fi
   it("renders plain field names in message, flags for the CLI, request fields for the server", () => {
     expect(e.message).toBe("optimizer.weightDecay must be >= 0; or lower optimizer.lr, see outDir");
     expect(describeUserError(e, cliFlag)).toBe("--weight-decay must be >= 0; or lower --lr, see --out");
-    expect(errorStatus(e).message).toBe("optimizer.weightDecay must be >= 0; or lower train.lr, see outDir");
+    expect(errorStatus(e).message).toBe("optimizer.weightDecay must be >= 0; or lower lr (train.lr), see outDir");
     expect(cliFlag("trace.probes")).toBe("--probes");
     expect(cliFlag("maxExact")).toBe("--max-exact");
   });

@@ -77,17 +77,18 @@ export function sendJsonText(res: ServerResponse, status: number, text: string):
 }
 
 /**
- * The library's option fields as the request fields the page sends (api-schemas.ts); fields the
- * requests share with the library (budgetSeconds, params, spec.*) keep their names.
+ * The library's option fields as the page labels them, with the request field the page sends
+ * (api-schemas.ts) in brackets for scripts; fields the requests share with the library
+ * (budgetSeconds, params, spec.*) keep their names.
  */
 const REQUEST_FIELDS: Readonly<Record<string, string>> = {
-  "optimizer.lr": "train.lr",
-  "optimizer.momentum": "train.momentum",
-  epochs: "train.epochs",
-  batchSize: "train.batchSize",
-  seed: "train.seed",
-  top: "k",
-  bottom: "k",
+  "optimizer.lr": "lr (train.lr)",
+  "optimizer.momentum": "momentum (train.momentum)",
+  epochs: "epochs (train.epochs)",
+  batchSize: "batch (train.batchSize)",
+  seed: "random start (train.seed)",
+  top: "eigenpairs at each end (k)",
+  bottom: "eigenpairs at each end (k)",
   theta: "theta"
 };
 export const requestField: FieldNamer = (field) => REQUEST_FIELDS[field];

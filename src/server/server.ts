@@ -47,7 +47,7 @@ export function createExplorerServer(opts: ExplorerServerOptions): Server {
   const analysis = { pool, limits, log, bodyBytes: CAPS.bodyBytes };
 
   const routes: Record<string, Handler> = {
-    "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: true })),
+    "GET /api/meta": async (_req, res) => sendJson(res, 200, metaRoute({ curvature: true, convexity: true, landscape: true, hessian: true, symmetry: true })),
     // Every analysis (analysis-routes.ts) runs in the worker pool under its time cap.
     ...Object.fromEntries(Object.entries(ANALYSES).map(([name, def]): [string, Handler] => [`POST /api/${name}`, analysisHandler(name, def, analysis)])),
   };
