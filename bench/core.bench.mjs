@@ -70,7 +70,7 @@ console.log(JSON.stringify({
   figures: {
     "loss / gradient / hvp": `wall time of one executor run over all ${N} samples (median and min of reps, after a warm-up run that creates the session)`,
     gradOverLoss: "median gradient time / median loss time (theory: about 2-3)",
-    hvpOverLoss: "median Hessian-vector product time / median loss time (theory: about 4-6)"
+    hvpOverLoss: "median Hessian-vector product time / median loss time (forward-over-reverse: a dense layer in the middle of a network costs 9× its forward multiply-adds, the first layer 4×)"
   },
   results
 }, null, 2));
