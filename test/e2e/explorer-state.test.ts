@@ -141,7 +141,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     await expect.poll(() => page.isEnabled('[data-testid="analyze"]')).toBe(true);
     // The "to" slider moves the domain's right end, its box follows, and the analysis with it.
     await page.fill('[data-testid="b-slider"]', "4.5");
-    expect(await page.inputValue('input[name="b"]')).toBe("4.5");
+    await expect.poll(() => page.inputValue('input[name="b"]')).toBe("4.5");
     await expect.poll(async () => (await page.textContent(".verdict-row")) ?? "", LONG).toContain("[-2, 4.5]");
     expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
     await page.context().close();
@@ -242,8 +242,10 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
 
     // The grid slider sets the grid side; the estimate counts its points.
     const before = await text(page, "estimate");
+    // The box follows the slider after a render and an effect (the frame after), so it is polled.
+    await page.waitForFunction(() => location.hash.includes("page=landscape"));
     await page.fill('[data-testid="grid-slider"]:visible', "45");
-    expect(await page.inputValue('input[name="grid"]:visible')).toBe("45");
+    await expect.poll(() => page.inputValue('input[name="grid"]:visible')).toBe("45");
     await expect.poll(() => text(page, "estimate")).not.toBe(before);
     await page.fill('input[name="grid"]:visible', "31");
 
