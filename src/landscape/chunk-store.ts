@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { float64Array, readNpy, saveNpy } from "../io/npy.js";
 import { field, UserError } from "../util/errors.js";
+import { changedInputs } from "../util/run-identity.js";
 
 export interface RunIdentity {
   /** sha256 of `inputs`, canonical JSON. */
@@ -38,11 +39,6 @@ export function chunkRange(l: ChunkLayout, c: number): { start: number; count: n
 
 function chunkName(c: number): string {
   return `chunk-${String(c).padStart(6, "0")}.npy`;
-}
-
-function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
 export interface OpenOptions {

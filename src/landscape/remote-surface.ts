@@ -7,8 +7,8 @@
  * the local ones.
  */
 import { chunkCount, chunkRange, type RunIdentity } from "./chunk-store.js";
-import type { Metric, MetricValues, PluginMetric, SurfaceProblem } from "./evaluate/problem.js";
-import type { ChunkSink, EvaluatorKind, SurfacePlan, SurfaceRun } from "./surface-engine.js";
+import type { Metric, PluginMetric, SurfaceProblem } from "./evaluate/problem.js";
+import { assembleChunks, type ChunkSink, type EvaluatorKind, type SurfacePlan, type SurfaceRun } from "./surface-engine.js";
 
 export interface RemoteSurfaceRequest {
   identity: RunIdentity;
@@ -103,12 +103,7 @@ export async function evaluateSurfaceRemote(
   }
   const missingNow = chunks.findIndex((c) => c === null);
   if (missingNow >= 0) throw new Error(`the worker pool finished without chunk ${missingNow}`);
-  const values: MetricValues = {};
-  metrics.forEach((m, k) => {
-    const a = new Float64Array(total);
-    for (let c = 0; c < nChunks; c++) a.set(chunks[c]![k]!, chunkRange(plan.chunks, c).start);
-    values[m] = a;
-  });
+  const values = assembleChunks(plan, metrics, chunks);
   const pluginSummaries: SurfaceRun["pluginSummaries"] = {};
   for (const m of pluginMetrics) pluginSummaries[m] = summaries[m] ?? null;
   return {

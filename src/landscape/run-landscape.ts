@@ -5,7 +5,6 @@
  * arrays, the directions and manifest.json. Every input is validated before anything is written, so a
  * user error leaves no half-written folder.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { float64Array, saveNpy } from "../io/npy.js";
@@ -15,6 +14,7 @@ import type { LossProblem } from "../model/problem/loss-problem.js";
 import { selectPart, splitData, type SplitName, type SplitOptions } from "../model/train/split-data.js";
 import { runtimeVersions } from "../model/train/versions.js";
 import { UserError } from "../util/errors.js";
+import { identityKey, sha256OfFloats } from "../util/run-identity.js";
 import { ChunkStore, chunkCount, type RunIdentity } from "./chunk-store.js";
 import { makeDirections, type DirectionRequest } from "./directions/make-directions.js";
 import type { Normalization } from "./directions/normalize.js";
@@ -125,19 +125,6 @@ const TARGET_CHUNK_POINTS = 256;
 const TARGET_PLUGIN_CHUNK_POINTS = 16;
 export const MAX_GRID_POINTS = 10_000_000;
 
-function sha256(a: Float64Array): string {
-  return createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** A range around the PCA projection of the trajectory, with a margin, always containing θ (the origin). */
 function autoRange(values: number[], num: number): AxisRange {
   let lo = Math.min(0, ...values), hi = Math.max(0, ...values);
@@ -241,8 +228,8 @@ export async function runLandscape(
   const identityInputs: Record<string, unknown> = {
     spec: problem.description.spec,
     data: { name: data.name, samples: data.n, split: req.split, splitOptions: req.splitOptions, sha256: problem.description.data.sha256 },
-    theta: sha256(theta),
-    directions: { kind: d.kind, ...(d.kind === "random" ? { seed: d.seed, normalization: d.normalization, ignoreBias: d.ignoreBias, orthogonal: d.orthogonal } : {}), sha256: dirs.dirs.map(sha256) },
+    theta: sha256OfFloats(theta),
+    directions: { kind: d.kind, ...(d.kind === "random" ? { seed: d.seed, normalization: d.normalization, ignoreBias: d.ignoreBias, orthogonal: d.orthogonal } : {}), sha256: dirs.dirs.map(sha256OfFloats) },
     x: formatRange(xr),
     y: yr ? formatRange(yr) : null,
     metrics,
@@ -253,7 +240,7 @@ export async function runLandscape(
     batchPoints: batch,
     chunkSize
   };
-  const identity: RunIdentity = { key: createHash("sha256").update(canonical(identityInputs)).digest("hex"), inputs: identityInputs };
+  const identity: RunIdentity = { key: identityKey(identityInputs), inputs: identityInputs };
   const outDir = req.outDir;
   const store = ChunkStore.open(outDir, identity, chunkLayout, { force: req.force, outputs: [...Object.values(LANDSCAPE_FILES), ...(req.extraOutputs ?? [])] });
   const plan = { xs, ys, chunks: chunkLayout };

@@ -96,6 +96,17 @@ export interface SurfaceOptions {
   onProgress?: (done: number, total: number, reused: number) => void;
 }
 
+/** Each metric's values over the whole surface, from every chunk's per-metric values (all present by now). */
+export function assembleChunks(plan: SurfacePlan, metrics: readonly Metric[], chunks: readonly (readonly Float64Array[] | null)[]): MetricValues {
+  const values: MetricValues = {};
+  metrics.forEach((m, k) => {
+    const a = new Float64Array(plan.chunks.totalPoints);
+    for (let c = 0; c < chunkCount(plan.chunks); c++) a.set(chunks[c]![k]!, chunkRange(plan.chunks, c).start);
+    values[m] = a;
+  });
+  return values;
+}
+
 export async function evaluateSurface(p: SurfaceProblem, plan: SurfacePlan, sink: ChunkSink, o: SurfaceOptions, ex: Executor): Promise<SurfaceRun> {
   const metrics: readonly Metric[] = plan.chunks.metrics as Metric[];
   const networkMetrics = metrics.filter(isNetworkMetric);
@@ -164,12 +175,7 @@ export async function evaluateSurface(p: SurfaceProblem, plan: SurfacePlan, sink
     progress(done, total, reused);
   }
   const computeSeconds = (performance.now() - t0) / 1000;
-  const values: MetricValues = {};
-  metrics.forEach((m, k) => {
-    const a = new Float64Array(total);
-    for (let c = 0; c < nChunks; c++) a.set(chunks[c]![k]!, chunkRange(plan.chunks, c).start);
-    values[m] = a;
-  });
+  const values = assembleChunks(plan, metrics, chunks);
   const pluginSummaries: SurfaceRun["pluginSummaries"] = {};
   for (const m of pluginMetrics) pluginSummaries[m] = plugins.get(m)?.summary?.() ?? null;
   return { values, chunksComputed: computed, chunksReused: nChunks - computed, pointsComputed, pointsReused: reused, computeSeconds, pluginSummaries };

@@ -5,7 +5,6 @@
  * CSV, and manifest.json. Everything is validated before the folder is touched, so bad input writes
  * nothing; a run into a folder holding a different run's checkpoint is refused.
  */
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Executor } from "../exec/executor.js";
@@ -14,6 +13,7 @@ import type { LossProblem } from "../model/problem/loss-problem.js";
 import { saveParams } from "../model/train/params-file.js";
 import { runtimeVersions } from "../model/train/versions.js";
 import { field, UserError } from "../util/errors.js";
+import { changedInputs, identityKey, sha256OfFloats } from "../util/run-identity.js";
 import { lineProfile, unitGrid, type LineProfile } from "./barrier.js";
 import { curveProfile, trainCurve, validateCurveOptions, type CurveCheckpoint, type CurveProfile, type CurveStep, type CurveTrainOptions } from "./curve.js";
 
@@ -69,19 +69,6 @@ interface CheckpointFile {
   history: number[];
 }
 
-function sha256(a: Float64Array): string {
-  return createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** The file names of bend i (1-based) in θ formats, and in the model's own format when it has one. */
 export function bendFiles(i: number, ext?: string): { npy: string; json: string; model?: string } {
   return { npy: `bend-${i}.npy`, json: `bend-${i}.json`, ...(ext ? { model: `bend-${i}${ext}` } : {}) };
@@ -94,11 +81,6 @@ function readCheckpoint(path: string): CheckpointFile | null {
   } catch {
     return null;
   }
-}
-
-function changed(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
 }
 
 export async function runConnect(
@@ -120,22 +102,22 @@ export async function runConnect(
   const inputs: Record<string, unknown> = {
     spec: problem.description.spec,
     data: problem.description.data,
-    a: sha256(req.a.values),
-    b: sha256(req.b.values),
+    a: sha256OfFloats(req.a.values),
+    b: sha256OfFloats(req.b.values),
     curve: train.shape,
     optimizer: train.optimizer,
     batchSize: train.batchSize,
     seed: train.seed,
     dtype: train.dtype
   };
-  const identity = createHash("sha256").update(canonical(inputs)).digest("hex");
+  const identity = identityKey(inputs);
   const ckPath = join(outDir, CONNECT_FILES.checkpoint);
   let start: CurveCheckpoint | null = null;
   if (existsSync(ckPath)) {
     const old = readCheckpoint(ckPath);
     if (!old) throw new UserError(`${ckPath} is not a readable connect checkpoint; choose another ${field("outDir")}`);
     if (old.identity !== identity) {
-      throw new UserError(`${outDir} holds a connect run from different inputs (${changed(old.inputs, inputs).join(", ") || "unknown"}); choose another ${field("outDir")}`);
+      throw new UserError(`${outDir} holds a connect run from different inputs (${changedInputs(old.inputs, inputs).join(", ") || "unknown"}); choose another ${field("outDir")}`);
     }
     if (!req.resume) throw new UserError(`${outDir} holds a connect run (${old.epoch} epoch(s) trained); pass ${field("resume")} to continue it, or choose another ${field("outDir")}`);
     if (old.epoch > train.epochs) throw new UserError(`${field("epochs")} ${train.epochs}: the checkpoint in ${outDir} already has ${old.epoch} epochs; ask for at least that many`);
