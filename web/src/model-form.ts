@@ -1,5 +1,7 @@
 /** Pieces the model pages share: building a spec from form values, counting parameters, parsing data text. */
 
+import { downloadBlob } from "./components/download.js";
+
 export const ACTIVATION_NAMES = ["linear", "relu", "leaky_relu", "abs", "sigmoid", "tanh", "softplus", "elu", "gelu", "silu"] as const;
 export const LOSS_NAMES = ["sse_half", "mse", "mae", "cross_entropy", "bce", "hinge"] as const;
 
@@ -45,13 +47,5 @@ export function parseNumberList(text: string): number[] | null {
 }
 
 export function downloadJson(name: string, value: unknown): void {
-  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(name, new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" }));
 }

@@ -8,7 +8,7 @@ import type { Meta, StreamEvent } from "../api.js";
 import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
 import { figureWidth } from "../components/figure-width.js";
-import { ProgressBar } from "../components/progress-bar.js";
+import { JobControls } from "../components/job-controls.js";
 import { short } from "../components/plot-frames.js";
 import { SvgFigure } from "../components/svg-figure.js";
 import { NumberField, useFieldErrors } from "../components/checked-field.js";
@@ -190,22 +190,9 @@ export function HessianPage(props: { meta: Meta | null; initial: State; problems
           {plan.text}
         </p>
       ) : null}
-      <div class="controls">
-        <button type="button" onClick={start} disabled={running || blocked !== null} title={blocked ?? undefined} data-testid="hessian-run" data-run>
-          Compute the spectrum
-        </button>
-      </div>
-      {blocked ? (
-        <p class="field-error" data-testid="blocked">
-          {blocked}
-        </p>
-      ) : null}
-      <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
-      {job.error ? (
-        <div class="error" role="alert" data-testid="hessian-error">
-          {job.error}
-        </div>
-      ) : null}
+      <JobControls job={job} onRun={start} blocked={blocked} runTestId="hessian-run" errorTestId="hessian-error">
+        Compute the spectrum
+      </JobControls>
       </div>
       <div class="figures">
       {spectrum ? (

@@ -8,7 +8,7 @@ import type { Meta, StreamEvent } from "../api.js";
 import { Announce } from "../components/live-region.js";
 import { LineChart } from "../components/line-chart.js";
 import { figureWidth } from "../components/figure-width.js";
-import { ProgressBar } from "../components/progress-bar.js";
+import { JobControls } from "../components/job-controls.js";
 import { SurfaceCanvas } from "../components/surface-canvas.js";
 import { gridValue } from "../components/grid-readout.js";
 import { short } from "../components/plot-frames.js";
@@ -276,22 +276,9 @@ export function LandscapePage(props: { meta: Meta | null; initial: State; proble
           {plan.text}
         </p>
       ) : null}
-      <div class="controls">
-        <button type="button" onClick={start} disabled={running || !spec || blocked !== null} title={blocked ?? undefined} data-testid="train" data-run>
-          Train and map the landscape
-        </button>
-      </div>
-      {blocked ? (
-        <p class="field-error" data-testid="blocked">
-          {blocked}
-        </p>
-      ) : null}
-      <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
-      {job.error ? (
-        <div class="error" role="alert" data-testid="landscape-error">
-          {job.error}
-        </div>
-      ) : null}
+      <JobControls job={job} onRun={start} disabled={!spec} blocked={blocked} runTestId="train" errorTestId="landscape-error">
+        Train and map the landscape
+      </JobControls>
       {seconds !== null ? (
         <p class="next-step">
           <a href="#page=hessian" data-testid="to-hessian">

@@ -8,7 +8,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { Meta, StreamEvent } from "../api.js";
 import { NumberField, useFieldErrors } from "../components/checked-field.js";
 import { LineChart } from "../components/line-chart.js";
-import { ProgressBar } from "../components/progress-bar.js";
+import { JobControls } from "../components/job-controls.js";
 import { modelLimits } from "../limits.js";
 import { formProblem, ModelForm, modelFields, specFor, trainFor } from "../model-choice.js";
 import { usePageState } from "../page-state.js";
@@ -135,22 +135,9 @@ export function SymmetryPage(props: { meta: Meta | null; initial: State; problem
             <NumberField name="bends" label="bends" value={s.bends} limit={{ min: 1, max: 4, int: true }} onCommit={(bends) => setS({ ...s, bends })} onError={fields.report} disabled={running} />
             <NumberField name="curveEpochs" label="curve epochs" value={s.curveEpochs} limit={{ min: 1, max: 2000, int: true }} onCommit={(curveEpochs) => setS({ ...s, curveEpochs })} onError={fields.report} disabled={running} />
           </div>
-          <div class="controls">
-            <button type="button" onClick={start} disabled={running || !spec || blocked !== null} title={blocked ?? undefined} data-testid="symmetry-run" data-run>
-              Train two models and compare the paths
-            </button>
-          </div>
-          {blocked ? (
-            <p class="field-error" data-testid="blocked">
-              {blocked}
-            </p>
-          ) : null}
-          <ProgressBar progress={job.progress} running={running} onCancel={job.cancel} />
-          {job.error ? (
-            <div class="error" role="alert" data-testid="symmetry-error">
-              {job.error}
-            </div>
-          ) : null}
+          <JobControls job={job} onRun={start} disabled={!spec} blocked={blocked} runTestId="symmetry-run" errorTestId="symmetry-error">
+            Train two models and compare the paths
+          </JobControls>
         </div>
         <div class="figures">
           {series.length ? (
