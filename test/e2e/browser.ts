@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "vite";
+import { afterAll, beforeAll } from "vitest";
 import { startExplorerServer, type ExplorerServerOptions, type RunningServer } from "../../src/server/server.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -45,6 +46,46 @@ export async function startExplorer(options: Partial<Pick<ExplorerServerOptions,
       rmSync(outDir, { recursive: true, force: true });
     }
   };
+}
+
+/** The explorer a describe block's tests share, with `url(hash)` for its pages. */
+export interface SharedExplorer {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  url(hash: string): string;
+}
+
+/**
+ * One explorer for the enclosing describe block: started before its tests, closed after them.
+ * Call it inside `describe`; its fields are usable from the tests (and later hooks) on.
+ */
+export function explorerForTests(options: Parameters<typeof startExplorer>[0] = {}, startTimeoutMs = 60_000): SharedExplorer {
+  let ex: Explorer | undefined;
+  beforeAll(async () => {
+    ex = await startExplorer(options);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await ex?.close();
+  });
+  const started = (): Explorer => {
+    if (!ex) throw new Error("the explorer is not started yet: use it inside a test or a later hook");
+    return ex;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get browser() {
+      return started().browser;
+    },
+    url: (hash) => `${started().server.url}#${hash}`
+  };
+}
+
+/** The SVG text behind a figure's <img> (the page shows server SVGs as data: URLs). */
+export async function figureSvg(page: Page, testId: string): Promise<string> {
+  const src = await page.getAttribute(`[data-testid="${testId}"] img`, "src");
+  return decodeURIComponent((src ?? "").replace(/^data:image\/svg\+xml;charset=utf-8,/, ""));
 }
 
 export interface WatchedPage {

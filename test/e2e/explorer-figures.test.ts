@@ -6,17 +6,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { contourLevels } from "../../src/plot/index.js";
 import { spansDecades } from "../../src/plot/landscape-plots.js";
-import { CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { CHROMIUM, explorerForTests, figureSvg, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
-
-async function figureSvg(page: Page, testId: string): Promise<string> {
-  const src = await page.getAttribute(`[data-testid="${testId}"] img`, "src");
-  return decodeURIComponent((src ?? "").replace(/^data:image\/svg\+xml;charset=utf-8,/, ""));
-}
 
 /** The page position of data point (x, y) in the first plot rectangle of a figure, from the rectangle's recorded scales. */
 async function pagePoint(page: Page, testId: string, x: number, y: number): Promise<{ px: number; py: number }> {
@@ -31,15 +26,8 @@ async function pagePoint(page: Page, testId: string, x: number, y: number): Prom
 }
 
 describe.skipIf(!haveChromium)("explorer figures", () => {
-  let ex: Explorer;
-  const url = (hash: string): string => `${ex.server.url}#${hash}`;
-
-  beforeAll(async () => {
-    ex = await startExplorer();
-  }, 60_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests();
+  const url = ex.url;
 
   it("landscape: the 3-D view has the contours' levels, a colourbar and the path; filled contours; read-outs; downloads", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=landscape&ds=moons&n=120&hidden=8&epochs=80&grid=15"));

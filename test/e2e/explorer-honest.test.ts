@@ -5,27 +5,14 @@
  * down, and messages use the page's names instead of CLI flags.
  */
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, explorerForTests, figureSvg, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 
-/** The SVG text behind a figure's <img>. */
-async function figureSvg(page: import("playwright-core").Page, testId: string): Promise<string> {
-  const src = await page.getAttribute(`[data-testid="${testId}"] img`, "src");
-  return decodeURIComponent((src ?? "").replace(/^data:image\/svg\+xml;charset=utf-8,/, ""));
-}
-
 describe.skipIf(!haveChromium)("explorer diagnostics are honest", () => {
-  let ex: Explorer;
-  const url = (hash: string): string => `${ex.server.url}#${hash}`;
-
-  beforeAll(async () => {
-    ex = await startExplorer();
-  }, 60_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests();
+  const url = ex.url;
 
   it("a W-shaped segment whose ends lie above the whole curve is not convex: the worst chord is found between the inner minima", async () => {
     // θ = t·θ1 with θ1 the seed answer's weights gives N(x) = t²x, so on the seed data L(t) = (t² − 1)²:

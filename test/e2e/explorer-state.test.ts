@@ -7,8 +7,8 @@
  */
 import { existsSync } from "node:fs";
 import type { Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, explorerForTests, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium to run the browser tests`);
@@ -42,15 +42,8 @@ const invalid = (page: Page, name: string): Promise<string | null> => page.getAt
 const mlpParameters = (widths: number[]): number => widths.slice(1).reduce((n, w, i) => n + w * widths[i]! + w, 0);
 
 describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, validation, onboarding", () => {
-  let ex: Explorer;
-  const url = (hash: string): string => `${ex.server.url}#${hash}`;
-
-  beforeAll(async () => {
-    ex = await startExplorer();
-  }, 90_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests({}, 90_000);
+  const url = ex.url;
 
   it("curvature: recomputes as you type, drops a stale reply, follows the URL, and Back/Forward restore each analysis", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=curvature"), SCREEN);

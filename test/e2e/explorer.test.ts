@@ -4,22 +4,15 @@
  * Skipped (with a note) where Debian's Chromium is not installed.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { brokenImages, CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { describe, expect, it } from "vitest";
+import { brokenImages, CHROMIUM, explorerForTests, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium to run the browser tests`);
 
 describe.skipIf(!haveChromium)("losscape explorer in Chromium", () => {
-  let ex: Explorer;
-  const url = (hash: string): string => `${ex.server.url}#${hash}`;
-
-  beforeAll(async () => {
-    ex = await startExplorer();
-  }, 60_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests();
+  const url = ex.url;
 
   it("curvature page: sigmoid is neither, with its inflection at 0; the ReLU hat has a concave kink of -2", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=curvature"));

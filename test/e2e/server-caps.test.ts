@@ -4,8 +4,8 @@
  * keeps working for the next function. The server runs with a 1 s curvature cap so the test is quick.
  */
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, explorerForTests, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium to run the browser tests`);
@@ -14,13 +14,7 @@ if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's ch
 const STALL = Array.from({ length: 39 }, () => "sin(x)").join("*");
 
 describe.skipIf(!haveChromium)("explorer time caps in Chromium", () => {
-  let ex: Explorer;
-  beforeAll(async () => {
-    ex = await startExplorer({ limits: { curvatureSeconds: 1 }, workers: 2 });
-  }, 60_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests({ limits: { curvatureSeconds: 1 }, workers: 2 });
 
   it("the curvature page shows which cap stopped the analysis, then analyses the next function", async () => {
     const { page, problems } = await openPage(ex.browser, `${ex.server.url}#page=curvature&expr=${encodeURIComponent(STALL)}&a=-1000000&b=1000000`);

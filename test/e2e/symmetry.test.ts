@@ -6,9 +6,9 @@
  * the straight line's barrier severalfold. Skipped (with a note) where Debian's Chromium is missing.
  */
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatBarrier } from "../../src/plot/path-profiles-plot.js";
-import { brokenImages, CHROMIUM, openPage, screenshot, startExplorer, type Explorer } from "./browser.js";
+import { brokenImages, CHROMIUM, explorerForTests, openPage, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium to run the browser tests`);
@@ -23,13 +23,7 @@ interface PathEvent {
 }
 
 describe.skipIf(!haveChromium)("explorer Symmetry page in Chromium", () => {
-  let ex: Explorer;
-  beforeAll(async () => {
-    ex = await startExplorer();
-  }, 60_000);
-  afterAll(async () => {
-    await ex?.close();
-  });
+  const ex = explorerForTests();
 
   it("shows the straight, aligned and curved paths with the barriers the route computed", async () => {
     const { page, problems } = await openPage(ex.browser, `${ex.server.url}#page=symmetry&curveEpochs=10`);
