@@ -2,10 +2,9 @@
 import { join } from "node:path";
 import { Option, type Command } from "commander";
 import { OPTIMIZERS, type OptimizerName } from "../model/train/optimizers.js";
-import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber, parseScale } from "./options.js";
+import { parseInteger, parseNumber, parseScale, plotFormats } from "./options.js";
 
 interface ConnectCliOptions {
   params?: string;
@@ -94,8 +93,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .option("--no-plots", "write no plot")
     .option("--no-progress", "no progress output")
     .action(async (specArg: string, bArg: string, o: ConnectCliOptions) => {
-      const formats = o.format.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
-      for (const f of formats) if (f !== "svg" && f !== "png") throw new UserError(`--format ${f}: use svg, png or svg,png`);
+      const formats = plotFormats(o.format);
       // Loaded here, not at the top: every command is registered on every run, even `--version`.
       const [{ loadProblem, paramsFor }, { loadProblemParams }, { createOnnxExecutor }, { runConnect, CONNECT_PLOT }, { createProgress }, { pathProfilesPlot, formatBarrier }, { writePlot }] =
         await Promise.all([

@@ -13,7 +13,7 @@ import type { SplitMethod, SplitName } from "../model/train/split-data.js";
 import { UserError } from "../util/errors.js";
 import type { Progress } from "../util/progress.js";
 import type { RegisterCommand } from "./commands.js";
-import { parseInteger, parseNumber, parseScale } from "./options.js";
+import { parseInteger, parseNumber, parseScale, plotFormats } from "./options.js";
 
 interface LandscapeCliOptions {
   params?: string;
@@ -228,8 +228,7 @@ export const register: RegisterCommand = (program: Command, setExitCode) => {
     .action(async (specArg: string, o: LandscapeCliOptions) => {
       if (o.ignoreBias && o.includeBias) throw new UserError("--ignore-bias and --include-bias contradict each other");
       if (o.logLevels && o.linearLevels) throw new UserError("--log-levels and --linear-levels contradict each other");
-      const formats = o.format.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
-      for (const f of formats) if (f !== "svg" && f !== "png") throw new UserError(`--format ${f}: use svg, png or svg,png`);
+      const formats = plotFormats(o.format);
       const chosen = [o.to ? "--to" : null, o.trajectory ? "--trajectory" : null, o.dir1 || o.dir2 ? "--dir1/--dir2" : null].filter((s) => s !== null);
       if (chosen.length > 1) throw new UserError(`choose one kind of direction, not ${chosen.join(" and ")}`);
       if (o.dir2 && !o.dir1) throw new UserError("--dir2 needs --dir1");

@@ -1,5 +1,6 @@
 /** Option-value parsers shared by the commands: a bad value is a commander error (exit 2) that names the option. */
 import { InvalidArgumentError } from "commander";
+import { UserError } from "../util/errors.js";
 
 export function parseNumber(name: string): (v: string) => number {
   return (v) => {
@@ -23,4 +24,11 @@ export function parseScale(v: string): number {
   const n = Number(v.trim());
   if (v.trim() === "" || !(Number.isFinite(n) && n > 0 && n <= 10)) throw new InvalidArgumentError(`--scale must be a number above 0 and at most 10, got "${v}"`);
   return n;
+}
+
+/** The plot formats of a `--format` list ("svg", "png" or "svg,png"). */
+export function plotFormats(list: string): ("svg" | "png")[] {
+  const formats = list.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  for (const f of formats) if (f !== "svg" && f !== "png") throw new UserError(`--format ${f}: use svg, png or svg,png`);
+  return formats as ("svg" | "png")[];
 }

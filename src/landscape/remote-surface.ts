@@ -8,7 +8,7 @@
  */
 import { chunkCount, chunkRange, type RunIdentity } from "./chunk-store.js";
 import type { Metric, PluginMetric, SurfaceProblem } from "./evaluate/problem.js";
-import { assembleChunks, type ChunkSink, type EvaluatorKind, type SurfacePlan, type SurfaceRun } from "./surface-engine.js";
+import { assembleChunks, chunkCoords, type ChunkSink, type EvaluatorKind, type SurfacePlan, type SurfaceRun } from "./surface-engine.js";
 
 export interface RemoteSurfaceRequest {
   identity: RunIdentity;
@@ -43,20 +43,6 @@ export interface ChunkEvaluator {
     chunks: readonly { chunk: number; coords: Float64Array; count: number }[],
     onChunk: (c: RemoteChunk, progress: RemoteProgress) => void
   ): Promise<void>;
-}
-
-/** The grid coordinates of chunk c (count × dims, row-major), as evaluateSurface lays them out. */
-export function chunkCoords(plan: SurfacePlan, c: number): { coords: Float64Array; count: number } {
-  const dims = plan.ys ? 2 : 1;
-  const nx = plan.xs.length;
-  const { start, count } = chunkRange(plan.chunks, c);
-  const coords = new Float64Array(count * dims);
-  for (let q = 0; q < count; q++) {
-    const pt = start + q;
-    coords[q * dims] = plan.xs[pt % nx]!;
-    if (plan.ys) coords[q * dims + 1] = plan.ys[Math.floor(pt / nx)]!;
-  }
-  return { coords, count };
 }
 
 export async function evaluateSurfaceRemote(

@@ -96,6 +96,20 @@ export interface SurfaceOptions {
   onProgress?: (done: number, total: number, reused: number) => void;
 }
 
+/** The grid coordinates of chunk c (count × dims, row-major), the layout every surface shares (x fastest). */
+export function chunkCoords(plan: SurfacePlan, c: number): { coords: Float64Array; count: number } {
+  const dims = plan.ys ? 2 : 1;
+  const nx = plan.xs.length;
+  const { start, count } = chunkRange(plan.chunks, c);
+  const coords = new Float64Array(count * dims);
+  for (let q = 0; q < count; q++) {
+    const pt = start + q;
+    coords[q * dims] = plan.xs[pt % nx]!;
+    if (plan.ys) coords[q * dims + 1] = plan.ys[Math.floor(pt / nx)]!;
+  }
+  return { coords, count };
+}
+
 /** Each metric's values over the whole surface, from every chunk's per-metric values (all present by now). */
 export function assembleChunks(plan: SurfacePlan, metrics: readonly Metric[], chunks: readonly (readonly Float64Array[] | null)[]): MetricValues {
   const values: MetricValues = {};
@@ -112,7 +126,6 @@ export async function evaluateSurface(p: SurfaceProblem, plan: SurfacePlan, sink
   const networkMetrics = metrics.filter(isNetworkMetric);
   const pluginMetrics = metrics.filter((m): m is PluginMetric => !isNetworkMetric(m));
   const dims = plan.ys ? 2 : 1;
-  const nx = plan.xs.length;
   const total = plan.chunks.totalPoints;
   const nChunks = chunkCount(plan.chunks);
   const chunks: (Float64Array[] | null)[] = [];
@@ -132,13 +145,7 @@ export async function evaluateSurface(p: SurfaceProblem, plan: SurfacePlan, sink
   for (let c = 0; c < nChunks; c++) {
     if (chunks[c]) continue;
     o.check?.();
-    const { start, count } = chunkRange(plan.chunks, c);
-    const coords = new Float64Array(count * dims);
-    for (let q = 0; q < count; q++) {
-      const pt = start + q;
-      coords[q * dims] = plan.xs[pt % nx]!;
-      if (plan.ys) coords[q * dims + 1] = plan.ys[Math.floor(pt / nx)]!;
-    }
+    const { coords, count } = chunkCoords(plan, c);
     const r: MetricValues = {};
     if (networkMetrics.length > 0) {
       evaluator ??= await createSurfaceEvaluator(netProblem, ex, o.kind, o.batch);
