@@ -88,6 +88,21 @@ export async function figureSvg(page: Page, testId: string): Promise<string> {
   return decodeURIComponent((src ?? "").replace(/^data:image\/svg\+xml;charset=utf-8,/, ""));
 }
 
+/**
+ * Records the NDJSON reply to the page's requests matching `glob` on its way in (reading a streamed
+ * body back from the browser is unreliable once the page writes history entries); the returned
+ * function gives the last reply's events.
+ */
+export async function recordStream(page: Page, glob: string): Promise<() => Record<string, unknown>[]> {
+  let body = "";
+  await page.route(glob, async (route) => {
+    const resp = await route.fetch();
+    body = await resp.text();
+    await route.fulfill({ response: resp, body });
+  });
+  return () => body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 export interface WatchedPage {
   page: Page;
   /** Console errors, uncaught exceptions and failed requests seen so far. */

@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { contourLevels } from "../../src/plot/index.js";
 import { spansDecades } from "../../src/plot/landscape-plots.js";
-import { CHROMIUM, explorerForTests, figureSvg, openPage, screenshot } from "./browser.js";
+import { CHROMIUM, explorerForTests, figureSvg, openPage, recordStream, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 
@@ -31,15 +31,10 @@ describe.skipIf(!haveChromium)("explorer figures", () => {
 
   it("landscape: the 3-D view has the contours' levels, a colourbar and the path; filled contours; read-outs; downloads", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=landscape&ds=moons&n=120&hidden=8&epochs=80&grid=15"));
-    let body = "";
-    await page.route("**/api/landscape", async (route) => {
-      const resp = await route.fetch();
-      body = await resp.text();
-      await route.fulfill({ response: resp, body });
-    });
+    const reply = await recordStream(page, "**/api/landscape");
     await page.click('[data-testid="train"]');
     await page.waitForSelector('[data-testid="interpolation-plot"] img', { timeout: 60_000 });
-    const surface = body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e["type"] === "surface")!;
+    const surface = reply().find((e) => e["type"] === "surface")!;
     const xs = surface["x"] as number[], ys = surface["y"] as number[], z = surface["loss"] as number[];
     const finite = z.filter((v) => Number.isFinite(v));
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CHROMIUM, explorerForTests, figureSvg, openPage, screenshot } from "./browser.js";
+import { CHROMIUM, explorerForTests, figureSvg, openPage, recordStream, screenshot } from "./browser.js";
 
 const haveChromium = existsSync(CHROMIUM);
 
@@ -45,21 +45,15 @@ describe.skipIf(!haveChromium)("explorer diagnostics are honest", () => {
 
   it("SGD with lr 10 diverges, and the page says so instead of reporting a barrier", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=landscape&ds=moons&n=100&hidden=8&epochs=20&opt=sgd&lr=10&grid=11"));
-    // The page writes history entries as results arrive, so the stream is read here on its way in.
-    let body = "";
-    await page.route("**/api/landscape", async (route) => {
-      const resp = await route.fetch();
-      body = await resp.text();
-      await route.fulfill({ response: resp, body });
-    });
+    const reply = await recordStream(page, "**/api/landscape");
     await page.click('[data-testid="train"]');
     await page.waitForSelector('[data-testid="diverged"]', { timeout: 60_000 });
-    const events = body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     const note = (await page.textContent('[data-testid="diverged"]')) ?? "";
     expect(note).toContain("Training diverged");
     expect(note).toContain("not a barrier");
     expect(await page.locator('[data-testid="barrier"]').count()).toBe(0);
     // Independently of the server's flag: each run flagged has a final loss above its starting loss.
+    const events = reply();
     const trained = events.filter((e) => e["type"] === "trained");
     const grew = trained.filter((e) => Number(e["finalLoss"]) > Number(e["initialLoss"])).map((e) => String(e["run"]));
     expect(grew.length).toBeGreaterThan(0);
@@ -73,15 +67,9 @@ describe.skipIf(!haveChromium)("explorer diagnostics are honest", () => {
   it("hessian: the summary's count of negative eigenvalues is the legend's, and the negative eigenvector's curve bends down", async () => {
     // A 12-12 ReLU net on moons: one eigenvalue lies between the old summary's threshold and the legend's.
     const { page, problems } = await openPage(ex.browser, url("page=hessian&ds=moons&n=200&hidden=12-12&epochs=200"));
-    let body = "";
-    await page.route("**/api/hessian", async (route) => {
-      const resp = await route.fetch();
-      body = await resp.text();
-      await route.fulfill({ response: resp, body });
-    });
+    const reply = await recordStream(page, "**/api/hessian");
     await page.click('[data-testid="hessian-run"]');
     await page.waitForSelector('[data-testid="eigen-smallest"] img', { timeout: 60_000 });
-    const events = body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     const summary = (await page.textContent('[data-testid="hessian-summary"]')) ?? "";
     const said = /(\d+) negative eigenvalues? below −([\d.e+-]+)/.exec(summary);
     expect(said, summary).not.toBeNull();
@@ -89,6 +77,7 @@ describe.skipIf(!haveChromium)("explorer diagnostics are honest", () => {
     expect(legend).not.toBeNull();
     expect(Number(said![1])).toBe(Number(legend![1]));
     // And both are the count of the raw eigenvalues below the stated threshold.
+    const events = reply();
     const eig = (events.find((e) => e["type"] === "spectrum")!["eigenvalues"] as number[]);
     expect(eig.filter((v) => v < -Number(said![2])).length).toBe(Number(said![1]));
     expect(summary).toContain("not convex around θ");

@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     const { page, problems } = await openPage(ex.browser, url("page=curvature"), SCREEN);
     const curvature = countRequests(page, "/api/curvature");
     await expect.poll(() => text(page, "verdict"), LONG).toBe("NEITHER");
-    expect(await text(page, "try-first")).toMatch(/^\s*Type a function of x/);
+    await expect.poll(() => text(page, "try-first")).toMatch(/^\s*Type a function of x/);
     expect((await text(page, "page-curvature")).toLowerCase()).not.toContain("seed");
 
     // One screen: the main figure is inside the 1280×800 viewport as the page loads.
@@ -87,7 +87,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     await expect.poll(() => text(page, "verdict"), LONG).toBe("CONCAVE");
     await slowFinished;
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
-    expect(await text(page, "verdict")).toBe("CONCAVE");
+    await expect.poll(() => text(page, "verdict")).toBe("CONCAVE");
     expect(await expr.inputValue()).toBe("-x^2");
     await page.unroute("**/api/curvature");
 
@@ -102,10 +102,10 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     const shown = async (): Promise<string> => ((await page.locator(".stale:visible").count()) ? "(busy)" : ((await page.textContent(".verdict-row code")) ?? ""));
     await page.click("button.chip >> text=ReLU");
     await expect.poll(shown, LONG).toBe("relu(x)");
-    expect(await text(page, "verdict")).toBe("CONVEX");
+    await expect.poll(() => text(page, "verdict")).toBe("CONVEX");
     await page.click("button.chip >> text=(x²−1)²");
     await expect.poll(shown, LONG).toMatch(/^\(x/);
-    expect(await text(page, "verdict")).toBe("NEITHER");
+    await expect.poll(() => text(page, "verdict")).toBe("NEITHER");
     const before = curvature.count();
     await page.goBack();
     await expect.poll(() => expr.inputValue(), LONG).toBe("relu(x)");
@@ -123,13 +123,13 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     // An empty or out-of-range "from" is marked at the field, not turned into 0, and Analyze is off.
     const from = page.locator('input[name="a"]:visible');
     await from.fill("");
-    expect(await invalid(page, "a")).toBe("true");
-    expect(await text(page, "a-error")).toMatch(/enter a number.*from -1e6/);
+    await expect.poll(() => invalid(page, "a")).toBe("true");
+    await expect.poll(() => text(page, "a-error")).toMatch(/enter a number.*from -1e6/);
     await expect.poll(() => page.isEnabled('[data-testid="analyze"]')).toBe(false);
     await from.fill("-3e6");
-    expect(await text(page, "a-error")).toContain("out of range");
+    await expect.poll(() => text(page, "a-error")).toContain("out of range");
     await from.fill("-2");
-    expect(await invalid(page, "a")).toBe("false");
+    await expect.poll(() => invalid(page, "a")).toBe("false");
     await expect.poll(async () => (await page.textContent(".verdict-row")) ?? "", LONG).toContain("[-2, 10]");
     await expect.poll(() => page.isEnabled('[data-testid="analyze"]')).toBe(true);
     // The "to" slider moves the domain's right end, its box follows, and the analysis with it.
@@ -143,7 +143,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
   it("network: a draft in the data box survives a reply, bad layers are marked, a certificate loads into θa/θb, and the model goes on to the Landscape page", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=network"), SCREEN);
     await expect.poll(() => text(page, "segment-summary"), LONG).toContain("L(θa) = 0, L(θb) = 0");
-    expect(await text(page, "try-first")).toContain("Search for a certificate");
+    await expect.poll(() => text(page, "try-first")).toContain("Search for a certificate");
     const fig = await withinScreen(page, '[data-testid="segment-plot"] img');
     await screenshot(page, "state-network-1280x800");
     expect(fig.inside, JSON.stringify(fig.box)).toBe(true);
@@ -176,14 +176,14 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
 
     // Layers that are not widths are refused at the field, with the allowed range; nothing else changes.
     await page.fill('input[name="layers"]:visible', "abc");
-    expect(await invalid(page, "layers")).toBe("true");
-    expect(await text(page, "layers-error")).toContain("from 1 to 128");
+    await expect.poll(() => invalid(page, "layers")).toBe("true");
+    await expect.poll(() => text(page, "layers-error")).toContain("from 1 to 128");
     await expect.poll(() => page.isEnabled('[data-testid="search"]')).toBe(false);
     expect(await page.textContent("label:has(input[name=thetaA])")).toContain("7 parameters");
     await page.fill('input[name="layers"]:visible', "1-2-1");
-    expect(await invalid(page, "layers")).toBe("false");
+    await expect.poll(() => invalid(page, "layers")).toBe("false");
     await page.fill('input[name="thetaA"]:visible', "1, 2, 3");
-    expect(await text(page, "thetaA-error")).toContain("3 values given; this network has 7 parameters");
+    await expect.poll(() => text(page, "thetaA-error")).toContain("3 values given; this network has 7 parameters");
     await page.fill('input[name="thetaA"]:visible', "1, -1, 0, 0, 1, -1, 0");
 
     // A certificate's two points become θa and θb, and the segment between them is drawn.
@@ -200,7 +200,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     await page.fill('input[name="thetaA"]:visible', "1, -1, 0, 0, 1, -1, 0");
     await page.click('[data-testid="to-landscape"]');
     await page.waitForSelector('[data-testid="page-landscape"]:visible');
-    expect(await text(page, "custom-model")).toContain("layers 1-2-1");
+    await expect.poll(() => text(page, "custom-model")).toContain("layers 1-2-1");
     await expect.poll(() => landscape.count(), LONG).toBe(1);
     const sent = landscape.bodies()[0] as { spec: { model: { layers: number[] }; data: { x: number[][] } } };
     expect(sent.spec.model.layers).toEqual([1, 2, 1]);
@@ -213,10 +213,10 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
   it("landscape: runs on first load, keeps its result across tabs, Back restores an earlier run, and bad settings are marked before a run", async () => {
     const { page, problems } = await openPage(ex.browser, url("page=landscape"), SCREEN);
     const landscape = countRequests(page, "/api/landscape");
-    expect(await text(page, "try-first")).toContain("Train and map the landscape");
+    await expect.poll(() => text(page, "try-first")).toContain("Train and map the landscape");
     // The default: moons (2 inputs, 2 classes), hidden 16-16, 200 full-batch epochs per run.
     const P = mlpParameters([2, 16, 16, 2]);
-    expect(await text(page, "estimate")).toContain(`${P} parameters · 2 runs × 200 optimiser steps`);
+    await expect.poll(() => text(page, "estimate")).toContain(`${P} parameters · 2 runs × 200 optimiser steps`);
     await expect.poll(() => text(page, "barrier"), LONG).toContain("the loss rises");
     expect(landscape.count()).toBe(1);
     const firstBarrier = await text(page, "barrier");
@@ -230,7 +230,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     expect(await page.isVisible('[data-testid="page-landscape"]')).toBe(false);
     await page.click('[data-testid="nav-landscape"]');
     expect(await page.isVisible('[data-testid="trajectory-plot"] img')).toBe(true);
-    expect(await text(page, "barrier")).toBe(firstBarrier);
+    await expect.poll(() => text(page, "barrier")).toBe(firstBarrier);
     expect(landscape.count()).toBe(1);
 
     // The grid slider sets the grid side; the estimate counts its points.
@@ -250,31 +250,31 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
       ["grid", "1000", "whole numbers from 5 to 61", "31"],
     ] as const) {
       await page.fill(`input[name="${name}"]:visible`, typed);
-      expect(await invalid(page, name)).toBe("true");
-      expect(await text(page, `${name}-error`)).toContain(allowed);
-      expect(await page.inputValue(`input[name="${name}"]:visible`)).toBe(typed);
+      await expect.poll(() => invalid(page, name)).toBe("true");
+      await expect.poll(() => text(page, `${name}-error`)).toContain(allowed);
+      await expect.poll(() => page.inputValue(`input[name="${name}"]:visible`)).toBe(typed);
       await expect.poll(() => page.isEnabled(train)).toBe(false);
-      expect(await text(page, "blocked")).toContain(allowed);
+      await expect.poll(() => text(page, "blocked")).toContain(allowed);
       await page.fill(`input[name="${name}"]:visible`, good);
-      expect(await invalid(page, name)).toBe("false");
+      await expect.poll(() => invalid(page, name)).toBe("false");
       await expect.poll(() => page.isEnabled(train)).toBe(true);
     }
     await page.fill('input[name="hidden"]:visible', "abc");
-    expect(await text(page, "hidden-error")).toContain("from 1 to 128");
+    await expect.poll(() => text(page, "hidden-error")).toContain("from 1 to 128");
     await expect.poll(() => page.isEnabled(train)).toBe(false);
 
     // Over the caps: the count, the steps and the reason show before any run.
     await page.fill('input[name="hidden"]:visible', "128-128-128-128");
     const big = mlpParameters([2, 128, 128, 128, 128, 2]);
-    expect(await text(page, "estimate")).toContain(`${big} parameters`);
-    expect(await text(page, "blocked")).toContain(`${big} parameters is over the explorer's cap of 5000`);
+    await expect.poll(() => text(page, "estimate")).toContain(`${big} parameters`);
+    await expect.poll(() => text(page, "blocked")).toContain(`${big} parameters is over the explorer's cap of 5000`);
     await expect.poll(() => page.isEnabled(train)).toBe(false);
     await page.fill('input[name="hidden"]:visible', "8");
     await page.fill('input[name="batch"]:visible', "10");
     await page.fill('input[name="epochs"]:visible', "2000");
     // 200 samples in batches of 10: 20 steps an epoch, for two runs.
-    expect(await text(page, "estimate")).toContain("2 runs × 40000 optimiser steps");
-    expect(await text(page, "blocked")).toContain("80000 optimiser steps is over the cap of 20000");
+    await expect.poll(() => text(page, "estimate")).toContain("2 runs × 40000 optimiser steps");
+    await expect.poll(() => text(page, "blocked")).toContain("80000 optimiser steps is over the cap of 20000");
     await expect.poll(() => page.isEnabled(train)).toBe(false);
 
     // A second run is a second history entry; Back shows the first one's result again without training.
@@ -287,7 +287,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     const secondBarrier = await text(page, "barrier");
     await page.goBack();
     await expect.poll(() => page.inputValue('input[name="hidden"]:visible'), LONG).toBe("16-16");
-    expect(await page.inputValue('input[name="epochs"]:visible')).toBe("200");
+    await expect.poll(() => page.inputValue('input[name="epochs"]:visible')).toBe("200");
     await expect.poll(() => text(page, "barrier"), LONG).toBe(firstBarrier);
     await page.goForward();
     await expect.poll(() => page.inputValue('input[name="hidden"]:visible'), LONG).toBe("8");
@@ -297,7 +297,7 @@ describe.skipIf(!haveChromium)("losscape explorer: live, state that survives, va
     // The Hessian of the trained network: its main figure fits the screen too, and its opening sentence is plain.
     await page.click('[data-testid="nav-hessian"]');
     await page.waitForSelector('[data-testid="page-hessian"]:visible');
-    expect(await text(page, "try-first")).toContain("Compute the spectrum");
+    await expect.poll(() => text(page, "try-first")).toContain("Compute the spectrum");
     await page.click('[data-testid="hessian-run"]');
     await page.waitForSelector('[data-testid="spectrum-plot"] img', LONG);
     await page.evaluate(() => window.scrollTo(0, 0));
